@@ -1,0 +1,146 @@
+"""The audit hook: every insert, update and void of a record writes audit entries.
+
+Installed on every session the ``Database`` makes, so no service can forget it. Values of
+columns marked confidential (clinical notes, password hashes) are never copied into the log;
+the entry says that the field changed, not what it says. Hard deletes are refused.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from transit_centre.db.base import Entity, utcnow
+from transit_centre.db.models.admin import AuditEntry
+from transit_centre.enums import AuditAction
+
+MASK = "***"
+# Bookkeeping columns that change on every update and say nothing new.
+_SKIP = {"updated_at", "version", "created_at", "created_by"}
+
+
+class HardDeleteRefused(RuntimeError):
+    """Raised when code tries to delete a record: records are voided, never deleted."""
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return str(value)
+
+
+def _actor(session: Session) -> tuple[uuid.UUID | None, str]:
+    actor = session.info.get("actor")
+    if actor is None:
+        return None, "system"
+    return actor.user_id, actor.username
+
+
+def _centre_of(obj: Any) -> uuid.UUID | None:
+    return getattr(obj, "centre_id", None)
+
+
+def _columns(obj: Any):
+    mapper = inspect(obj).mapper
+    for attr in mapper.column_attrs:
+        if attr.key in _SKIP:
+            continue
+        column = attr.columns[0]
+        yield attr.key, bool(column.info.get("confidential"))
+
+
+def audit_entry(session: Session, action: AuditAction, entity: str, entity_id: uuid.UUID | None,
+                *, field: str | None = None, old: Any = None, new: Any = None,
+                centre_id: uuid.UUID | None = None, detail: str | None = None) -> AuditEntry:
+    """Add one audit entry by hand (reads of confidential notes, exports, prints, sign-ins)."""
+    user_id, username = _actor(session)
+    entry = AuditEntry(
+        id=uuid.uuid4(), at=utcnow(), user_id=user_id, username=username, action=action,
+        entity=entity, entity_id=entity_id, field=field, old_value=_text(old),
+        new_value=_text(new), centre_id=centre_id, detail=detail,
+    )
+    session.add(entry)
+    return entry
+
+
+def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
+    if session.info.get("audit", True) is False:
+        return
+    user_id, username = _actor(session)
+    now = utcnow()
+    entries: list[AuditEntry] = []
+
+    def add(action: AuditAction, obj: Entity, field: str | None, old: Any, new: Any) -> None:
+        entries.append(AuditEntry(
+            id=uuid.uuid4(), at=now, user_id=user_id, username=username, action=action,
+            entity=obj.__tablename__, entity_id=obj.id, field=field,
+            old_value=_text(old), new_value=_text(new), centre_id=_centre_of(obj),
+        ))
+
+    for obj in list(session.deleted):
+        if isinstance(obj, (Entity, AuditEntry)):
+            raise HardDeleteRefused(f"{type(obj).__name__} records are voided, never deleted")
+
+    for obj in list(session.new):
+        if not isinstance(obj, Entity):
+            continue
+        if obj.id is None:
+            obj.id = uuid.uuid4()
+        if obj.created_by is None:
+            obj.created_by = user_id
+        values = {}
+        for key, secret in _columns(obj):
+            value = getattr(obj, key)
+            if value is None or key == "id":
+                continue
+            values[key] = MASK if secret else _text(value)
+        add(AuditAction.CREATE, obj, None, None, values)
+
+    for obj in list(session.dirty):
+        if isinstance(obj, AuditEntry):
+            raise HardDeleteRefused("audit entries cannot be changed")
+        if not isinstance(obj, Entity) or not session.is_modified(obj, include_collections=False):
+            continue
+        state = inspect(obj)
+        for key, secret in _columns(obj):
+            history = state.attrs[key].history
+            if not history.has_changes():
+                continue
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if _text(old) == _text(new):
+                continue
+            if key == "voided_at" and old is None and new is not None:
+                add(AuditAction.VOID, obj, "void_reason", None, getattr(obj, "void_reason", None))
+                continue
+            add(AuditAction.UPDATE, obj, key, MASK if secret and old is not None else old,
+                MASK if secret and new is not None else new)
+
+    session.add_all(entries)
+
+
+def _refuse_audit_update(mapper: Any, connection: Any, target: Any) -> None:
+    raise HardDeleteRefused("audit entries cannot be changed or deleted")
+
+
+def install(session_class: type[Session] | Session) -> None:
+    event.listen(session_class, "before_flush", _before_flush)
+
+
+event.listen(AuditEntry, "before_update", _refuse_audit_update)
+event.listen(AuditEntry, "before_delete", _refuse_audit_update)
+
+__all__ = ["audit_entry", "install", "HardDeleteRefused"]

@@ -1,0 +1,19 @@
+"""All mapped classes; import from here so every table is registered on ``Base.metadata``."""
+from transit_centre.db.models.admin import AuditEntry, Counter, RoleRecord, Setting, User, user_centre, user_role
+from transit_centre.db.models.core import (
+    Bed,
+    Centre,
+    Household,
+    IdentityDocument,
+    Resident,
+    Room,
+    Stay,
+    Vulnerability,
+)
+from transit_centre.db.models.services import ServiceParticipant, ServiceRecord
+
+__all__ = [
+    "AuditEntry", "Bed", "Centre", "Counter", "Household", "IdentityDocument", "Resident",
+    "RoleRecord", "Room", "ServiceParticipant", "ServiceRecord", "Setting", "Stay", "User",
+    "Vulnerability", "user_centre", "user_role",
+]

@@ -1,0 +1,125 @@
+"""Domain vocabularies shared by the database, the services and the screens.
+
+Plain Python (no SQLAlchemy, no Qt) so every layer may import it. Each member has a
+translated ``label`` for display; the stored value is the English code.
+"""
+from __future__ import annotations
+
+import enum
+
+from transit_centre.i18n import N_, _
+
+
+class LabelledEnum(str, enum.Enum):
+    """A string enum whose members carry a translatable label: ``Member = ("code", N_("Label"))``."""
+
+    def __new__(cls, value: str, label: str = "") -> "LabelledEnum":
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj._label = label or value  # type: ignore[attr-defined]
+        return obj
+
+    @property
+    def label(self) -> str:
+        return _(self._label)  # type: ignore[attr-defined]
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(m.value, m.label) for m in cls]
+
+
+class CentreKind(LabelledEnum):
+    GENERAL = ("general", N_("General"))
+    TRAFFICKING = ("trafficking", N_("Victims of trafficking"))
+    MINORS = ("minors", N_("Minors"))
+
+
+class BedKind(LabelledEnum):
+    MEN = ("men", N_("Men"))
+    WOMEN = ("women", N_("Women"))
+    FAMILY = ("family", N_("Family"))
+    MINORS = ("minors", N_("Minors"))
+
+
+class Sex(LabelledEnum):
+    MALE = ("M", N_("Male"))
+    FEMALE = ("F", N_("Female"))
+
+
+class DocumentKind(LabelledEnum):
+    PASSPORT = ("passport", N_("Passport"))
+    NATIONAL_ID = ("national_id", N_("National identity card"))
+    LAISSEZ_PASSER = ("laissez_passer", N_("Laissez-passer"))
+    CONSULAR_CARD = ("consular_card", N_("Consular card"))
+    CONSULAR_LETTER = ("consular_letter", N_("Consular letter"))
+    BIRTH_CERTIFICATE = ("birth_certificate", N_("Birth certificate"))
+    OTHER = ("other", N_("Other document"))
+
+
+class VulnerabilityKind(LabelledEnum):
+    TRAFFICKING_VICTIM = ("trafficking_victim", N_("Victim of trafficking"))
+    UNACCOMPANIED_MINOR = ("unaccompanied_minor", N_("Unaccompanied minor"))
+    SEPARATED_MINOR = ("separated_minor", N_("Separated minor"))
+    MEDICAL_CONDITION = ("medical_condition", N_("Medical condition"))
+    DISABILITY = ("disability", N_("Disability"))
+    ELDERLY = ("elderly", N_("Elderly person"))
+    PREGNANT_LACTATING = ("pregnant_lactating", N_("Pregnant or lactating"))
+    VIOLENCE_SURVIVOR = ("violence_survivor", N_("Survivor of violence"))
+
+
+class HouseholdKind(LabelledEnum):
+    FAMILY = ("family", N_("Family"))
+    GROUP = ("group", N_("Travel group"))
+
+
+class HouseholdRole(LabelledEnum):
+    HEAD = ("head", N_("Head of household"))
+    SPOUSE = ("spouse", N_("Spouse"))
+    CHILD = ("child", N_("Child"))
+    SIBLING = ("sibling", N_("Brother or sister"))
+    RELATIVE = ("relative", N_("Other relative"))
+    MEMBER = ("member", N_("Group member"))
+
+
+class DepartureReason(LabelledEnum):
+    RETURN = ("return", N_("Return"))
+    TRANSFER = ("transfer", N_("Transfer to another centre"))
+    LEFT_ON_OWN = ("left_on_own", N_("Left on own"))
+    OTHER = ("other", N_("Other"))
+
+
+class ServiceKind(LabelledEnum):
+    SHELTER = ("shelter", N_("Shelter"))
+    MEAL = ("meal", N_("Meal"))
+    NFI_KIT = ("nfi_kit", N_("NFI kit"))
+    MEDICAL = ("medical", N_("Medical"))
+    MHPSS = ("mhpss", N_("MHPSS"))
+    COUNSELLING = ("counselling", N_("Counselling and information"))
+    REFERRAL = ("referral", N_("Referral"))
+
+
+class Role(LabelledEnum):
+    ADMIN = ("admin", N_("Administrator"))
+    MANAGER = ("manager", N_("Centre manager"))
+    CASEWORKER = ("caseworker", N_("Caseworker"))
+    MEDICAL = ("medical", N_("Medical staff"))
+    MHPSS = ("mhpss", N_("MHPSS staff"))
+    CASH_OFFICER = ("cash_officer", N_("Cash officer"))
+    HQ = ("hq", N_("Headquarters"))
+
+
+class AuditAction(LabelledEnum):
+    CREATE = ("create", N_("Created"))
+    UPDATE = ("update", N_("Updated"))
+    VOID = ("void", N_("Voided"))
+    READ = ("read", N_("Read confidential"))
+    EXPORT = ("export", N_("Exported"))
+    PRINT = ("print", N_("Printed"))
+    LOGIN = ("login", N_("Signed in"))
+    LOGIN_FAILED = ("login_failed", N_("Failed sign-in"))
+    IMPORT = ("import", N_("Imported"))
+    BACKUP = ("backup", N_("Backup"))
+    RESTORE = ("restore", N_("Restore"))

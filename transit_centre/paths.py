@@ -1,0 +1,53 @@
+"""Where things live: bundled resources, the user's data, log and backup folders."""
+from __future__ import annotations
+
+import os
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "TransitCentre"
+APP_AUTHOR = "IOM Mali"
+
+
+@lru_cache(maxsize=1)
+def resources_dir() -> Path:
+    """The ``resources/`` folder: installed package data, a PyInstaller bundle or the checkout."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen) / "transit_centre" / "resources"
+    try:
+        from importlib import resources
+
+        path = Path(str(resources.files("transit_centre.resources")))
+        if (path / "reference").is_dir():
+            return path
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+def data_dir() -> Path:
+    override = os.environ.get("TRANSIT_CENTRE_DATA_DIR")
+    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def log_dir() -> Path:
+    override = os.environ.get("TRANSIT_CENTRE_DATA_DIR")
+    path = Path(override) / "logs" if override else Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_database_path() -> Path:
+    return data_dir() / "transit-centre.sqlite3"
+
+
+def backup_dir() -> Path:
+    path = data_dir() / "backups"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

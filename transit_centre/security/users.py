@@ -1,0 +1,178 @@
+"""User accounts: argon2 password hashes, sign-in with lockout, and the first administrator."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from transit_centre.common import Errors, get
+from transit_centre.db.audit import audit_entry
+from transit_centre.db.base import utcnow
+from transit_centre.db.engine import Database
+from transit_centre.db.models import Centre, RoleRecord, User
+from transit_centre.enums import AuditAction, Role
+from transit_centre.errors import DomainError, PermissionDenied
+from transit_centre.i18n import _, ngettext
+from transit_centre.security.permissions import Actor, Permission
+
+MIN_PASSWORD_LENGTH = 10
+MAX_FAILED_LOGINS = 5
+LOCKOUT_MINUTES = 15
+
+_hasher = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: uuid.UUID
+    username: str
+    full_name: str
+    active: bool
+    language: str
+    roles: tuple[Role, ...]
+    centre_ids: tuple[uuid.UUID, ...]
+    locked_until: dt.datetime | None
+    version: int
+
+
+def _view(user: User) -> UserView:
+    return UserView(
+        user.id, user.username, user.full_name, user.active, user.language,
+        tuple(sorted((Role(r.code) for r in user.roles), key=lambda r: r.value)),
+        tuple(c.id for c in user.centres), user.locked_until, user.version,
+    )
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_problem(password: str | None) -> str | None:
+    if not password or len(password) < MIN_PASSWORD_LENGTH:
+        return _("The password must have at least {n} characters.").format(n=MIN_PASSWORD_LENGTH)
+    if len(password) > 256:
+        return _("The password must have at most {n} characters.").format(n=256)
+    return None
+
+
+def seed_roles(session: Session) -> None:
+    existing = set(session.scalars(select(RoleRecord.code)))
+    for role in Role:
+        if role.value not in existing:
+            session.add(RoleRecord(code=role.value))
+
+
+def _roles(session: Session, roles: Iterable[Role]) -> list[RoleRecord]:
+    codes = {Role(r).value for r in roles}
+    return list(session.scalars(select(RoleRecord).where(RoleRecord.code.in_(codes))))
+
+
+def has_users(db: Database) -> bool:
+    with db.transaction(None, readonly=True) as s:
+        return bool(s.scalar(select(func.count(User.id))))
+
+
+def create_user(db: Database, actor: Actor, *, username: str, full_name: str, password: str,
+                roles: Iterable[Role], centre_ids: Iterable[uuid.UUID] = (),
+                language: str = "fr") -> UserView:
+    """Create an account. Only an administrator may, except for the very first one."""
+    errors = Errors()
+    username_ = errors.text("username", username, required=True, max_length=64)
+    if username_ and (" " in username_ or username_ != username_.lower()):
+        errors.add("username", _("User names are lower case, without spaces."))
+    full_name_ = errors.text("full_name", full_name, required=True)
+    problem = password_problem(password)
+    if problem:
+        errors.add("password", problem)
+    roles = [Role(r) for r in roles]
+    if not roles:
+        errors.add("roles", _("Choose at least one role."))
+    errors.raise_if_any()
+    with db.transaction(actor) as s:
+        first = not s.scalar(select(func.count(User.id)))
+        if not first:
+            actor.require(Permission.USER_ADMIN)
+        elif Role.ADMIN not in roles:
+            raise DomainError(_("The first account must be an administrator."), "roles")
+        if s.scalar(select(User.id).where(User.username == username_)):
+            raise DomainError(_("This user name is already taken."), "username")
+        seed_roles(s)
+        s.flush()
+        user = User(username=username_, full_name=full_name_, password_hash=hash_password(password),
+                    language=language if language in ("fr", "en") else "fr")
+        user.roles = _roles(s, roles)
+        user.centres = [get(s, Centre, cid, _("centre")) for cid in centre_ids]
+        s.add(user)
+        s.flush()
+        return _view(user)
+
+
+def authenticate(db: Database, username: str, password: str, centre_id: uuid.UUID | None = None) -> Actor:
+    """Check a password and return the signed-in ``Actor``.
+
+    Wrong passwords are counted; after ``MAX_FAILED_LOGINS`` the account is locked for
+    ``LOCKOUT_MINUTES``. Every attempt is audited. Raises ``DomainError`` with a message fit
+    for the login dialog (which never says whether the user name exists).
+    """
+    bad = _("Wrong user name or password.")
+    now = utcnow()
+    failure: DomainError | None = None
+    with db.transaction(None) as s:
+        user = s.scalar(select(User).where(User.username == (username or "").strip().lower()))
+        if user is None:
+            audit_entry(s, AuditAction.LOGIN_FAILED, "app_user", None, detail=(username or "")[:64])
+            failure = DomainError(bad)
+        elif not user.active:
+            audit_entry(s, AuditAction.LOGIN_FAILED, "app_user", user.id, detail="disabled")
+            failure = DomainError(_("This account is disabled. Ask an administrator."))
+        elif user.locked_until and user.locked_until > now:
+            minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+            audit_entry(s, AuditAction.LOGIN_FAILED, "app_user", user.id, detail="locked")
+            failure = DomainError(ngettext(
+                "Too many failed attempts. Try again in {n} minute.",
+                "Too many failed attempts. Try again in {n} minutes.", minutes).format(n=minutes))
+        else:
+            try:
+                _hasher.verify(user.password_hash, password or "")
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
+                user.failed_logins += 1
+                if user.failed_logins >= MAX_FAILED_LOGINS:
+                    user.locked_until = now + dt.timedelta(minutes=LOCKOUT_MINUTES)
+                    user.failed_logins = 0
+                    failure = DomainError(ngettext(
+                        "Too many failed attempts. Try again in {n} minute.",
+                        "Too many failed attempts. Try again in {n} minutes.",
+                        LOCKOUT_MINUTES).format(n=LOCKOUT_MINUTES))
+                else:
+                    failure = DomainError(bad)
+                audit_entry(s, AuditAction.LOGIN_FAILED, "app_user", user.id)
+        if failure is None:
+            assert user is not None
+            roles = frozenset(Role(r.code) for r in user.roles)
+            centres = frozenset(c.id for c in user.centres)
+            actor = Actor(user.id, user.username, user.full_name, roles, centres)
+            if centre_id is not None and not actor.can_see_centre(centre_id):
+                failure = PermissionDenied(_("You do not work in this centre."))
+                audit_entry(s, AuditAction.LOGIN_FAILED, "app_user", user.id, detail="centre")
+            else:
+                if _hasher.check_needs_rehash(user.password_hash):
+                    user.password_hash = hash_password(password)
+                user.failed_logins = 0
+                user.locked_until = None
+                user.last_login_at = now
+                s.info["actor"] = actor
+                audit_entry(s, AuditAction.LOGIN, "app_user", user.id, centre_id=centre_id)
+    if failure is not None:
+        raise failure
+    return actor.with_centre(centre_id)
+
+
+def user_language(db: Database, username: str) -> str | None:
+    with db.transaction(None, readonly=True) as s:
+        return s.scalar(select(User.language).where(User.username == (username or "").strip().lower()))

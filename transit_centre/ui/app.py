@@ -1,0 +1,60 @@
+"""Starting the application window: database, sign-in, main window."""
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from transit_centre.errors import DomainError
+from transit_centre.i18n import _, set_language
+
+log = logging.getLogger(__name__)
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    QCoreApplication.setOrganizationName("IOM Mali")
+    QCoreApplication.setApplicationName("Transit Centre")
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    language = QSettings().value("ui/language", "fr")
+    set_language(str(language))
+    return app  # type: ignore[return-value]
+
+
+def open_main_window(db, actor):  # noqa: ANN001, ANN201 - Database, Actor
+    from transit_centre.admin.centres import get_centre
+    from transit_centre.ui.context import UiContext
+    from transit_centre.ui.main_window import MainWindow
+
+    code = name = ""
+    if actor.current_centre_id is not None:
+        centre = get_centre(db, actor, actor.current_centre_id)
+        code, name = centre.code, centre.display
+    window = MainWindow(UiContext(db=db, actor=actor, centre_code=code, centre_name=name))
+    window.show()
+    return window
+
+
+def run(database_url: str | None = None) -> int:
+    from transit_centre.bootstrap import open_database
+    from transit_centre.ui.errors import install_excepthook
+    from transit_centre.ui.login import LoginDialog
+
+    app = make_application()
+    install_excepthook()
+    try:
+        db = open_database(database_url)
+    except DomainError as exc:
+        QMessageBox.critical(None, _("Transit Centre"), str(exc))
+        return 2
+    except Exception:  # noqa: BLE001
+        log.exception("cannot open the database")
+        QMessageBox.critical(None, _("Transit Centre"), _(
+            "The database could not be opened. The details were written to the log file."))
+        return 2
+    login = LoginDialog(db)
+    if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
+        return 0
+    window = open_main_window(db, login.actor)  # noqa: F841 - kept alive while the loop runs
+    return app.exec()

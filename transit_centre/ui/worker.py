@@ -1,0 +1,121 @@
+"""Run a service call off the GUI thread and get the result back as a signal.
+
+``run_task(parent, fn, on_done, on_error, progress_title=...)`` calls ``fn(report)`` on a
+thread pool; ``report(done, total)`` moves the progress dialog and returns False once the
+user pressed Cancel (the function should then stop). The callbacks run on the GUI thread.
+Callables never touch widgets.
+"""
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from transit_centre.errors import DomainError
+from transit_centre.i18n import _
+
+log = logging.getLogger(__name__)
+
+
+class Cancelled(Exception):
+    """Raised by a task that noticed the user cancelled it."""
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+    progress = Signal(int, int)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, fn: Callable[[Callable[[int, int], bool]], Any], signals: _Signals) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = signals
+        self.cancelled = False
+
+    def report(self, done: int, total: int) -> bool:
+        self.signals.progress.emit(done, total)
+        return not self.cancelled
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self.report)
+        except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread
+            if not isinstance(exc, (DomainError, Cancelled)):
+                log.error("background task failed:\n%s", traceback.format_exc())
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.done.emit(result)
+
+
+class Task(QObject):
+    """A running background call; keep a reference until it finishes (``run_task`` does)."""
+
+    finished = Signal()
+    _live: set["Task"] = set()
+
+    def __init__(self, parent: QWidget | None, fn: Callable[..., Any],
+                 on_done: Callable[[Any], None] | None, on_error: Callable[[BaseException], None] | None,
+                 progress_title: str | None) -> None:
+        super().__init__(None)
+        self.signals = _Signals()
+        self.runnable = _Runnable(fn, self.signals)
+        self.runnable.setAutoDelete(False)
+        self.dialog: QProgressDialog | None = None
+        if progress_title is not None:
+            self.dialog = QProgressDialog(progress_title, _("Cancel"), 0, 0, parent)
+            self.dialog.setObjectName("progressDialog")
+            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            self.dialog.setMinimumDuration(300)
+            self.dialog.canceled.connect(self._cancel)
+        self._on_done, self._on_error = on_done, on_error
+        self.signals.done.connect(self._done)
+        self.signals.failed.connect(self._failed)
+        self.signals.progress.connect(self._progress)
+
+    def start(self) -> "Task":
+        Task._live.add(self)
+        QThreadPool.globalInstance().start(self.runnable)
+        return self
+
+    def _cancel(self) -> None:
+        self.runnable.cancelled = True
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.dialog is not None:
+            self.dialog.setMaximum(max(total, 0))
+            self.dialog.setValue(done)
+
+    def _close(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reset()
+            self.dialog.deleteLater()
+            self.dialog = None
+        Task._live.discard(self)
+        self.finished.emit()
+
+    def _done(self, result: Any) -> None:
+        self._close()
+        if self._on_done:
+            self._on_done(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._close()
+        if self._on_error:
+            self._on_error(exc)
+        elif not isinstance(exc, Cancelled):
+            from transit_centre.ui.errors import show_error
+
+            show_error(None, exc)
+
+
+def run_task(parent: QWidget | None, fn: Callable[[Callable[[int, int], bool]], Any],
+             on_done: Callable[[Any], None] | None = None,
+             on_error: Callable[[BaseException], None] | None = None,
+             progress_title: str | None = None) -> Task:
+    return Task(parent, fn, on_done, on_error, progress_title).start()
