@@ -107,3 +107,7 @@ def qsettings_isolated(tmp_path):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     yield
+
+
+def pytest_report_header(config):
+    return f"database backend: {backend_name()}" + (f" ({TEST_URL.rsplit('@', 1)[-1]})" if TEST_URL else "")
