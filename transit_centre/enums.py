@@ -123,3 +123,74 @@ class AuditAction(LabelledEnum):
     IMPORT = ("import", N_("Imported"))
     BACKUP = ("backup", N_("Backup"))
     RESTORE = ("restore", N_("Restore"))
+
+
+# --- assisted voluntary return (AVRR) ----------------------------------------------------
+
+class ReturnType(LabelledEnum):
+    MALIAN_HOME = ("malian_home", N_("Malian returning home"))
+    INTERNATIONAL = ("international", N_("Return to country of origin"))
+
+
+class ReturnStep(LabelledEnum):
+    """The return workflow, in order (``ReturnStep.ordered()``)."""
+
+    REGISTERED = ("registered", N_("Registered"))
+    COUNSELLED = ("counselled", N_("Counselled"))
+    APPLICATION_SIGNED = ("application_signed", N_("Application and declaration signed"))
+    DOCUMENTS_REQUESTED = ("documents_requested", N_("Travel documents requested"))
+    DOCUMENTS_OBTAINED = ("documents_obtained", N_("Travel documents obtained"))
+    FIT_TO_TRAVEL = ("fit_to_travel", N_("Fit to travel"))
+    TRAVEL_BOOKED = ("travel_booked", N_("Travel booked"))
+    DEPARTED = ("departed", N_("Departed"))
+    ARRIVED = ("arrived", N_("Arrived and handed over"))
+    REINTEGRATION_STARTED = ("reintegration_started", N_("Reintegration started"))
+
+    @classmethod
+    def ordered(cls) -> list["ReturnStep"]:
+        return list(cls)
+
+
+class ReturnStatus(LabelledEnum):
+    ACTIVE = ("active", N_("Active"))
+    ON_HOLD = ("on_hold", N_("On hold"))
+    CANCELLED = ("cancelled", N_("Cancelled"))
+    COMPLETED = ("completed", N_("Completed"))
+
+
+class CancelReason(LabelledEnum):
+    CHANGED_MIND = ("changed_mind", N_("Resident changed their mind"))
+    ABSCONDED = ("absconded", N_("Absconded"))
+    OTHER = ("other", N_("Other"))
+
+
+class MovementMode(LabelledEnum):
+    FLIGHT = ("flight", N_("Flight"))
+    BUS_CONVOY = ("bus_convoy", N_("Bus convoy"))
+    ROAD = ("road", N_("Road"))
+
+
+class MovementStatus(LabelledEnum):
+    PLANNED = ("planned", N_("Planned"))
+    DEPARTED = ("departed", N_("Departed"))
+    ARRIVED = ("arrived", N_("Arrived"))
+    CANCELLED = ("cancelled", N_("Cancelled"))
+
+
+class GrantKind(LabelledEnum):
+    POCKET_MONEY = ("pocket_money", N_("Pocket money at departure"))
+    TRANSPORT = ("transport", N_("Transport allowance"))
+    REINTEGRATION = ("reintegration", N_("Reintegration cash grant"))
+    EMERGENCY = ("emergency", N_("Emergency cash"))
+
+
+class GrantStatus(LabelledEnum):
+    PLANNED = ("planned", N_("Planned"))
+    APPROVED = ("approved", N_("Approved"))
+    DISBURSED = ("disbursed", N_("Disbursed"))
+    CANCELLED = ("cancelled", N_("Cancelled"))
+
+
+class PaymentMethod(LabelledEnum):
+    CASH = ("cash", N_("Cash in hand"))
+    MOBILE_MONEY = ("mobile_money", N_("Mobile money"))

@@ -11,6 +11,9 @@ from transit_centre.db.models.core import (
     Vulnerability,
 )
 from transit_centre.db.models.services import ServiceParticipant, ServiceRecord
+from transit_centre.db.models.avrr import (  # noqa: F401
+    CashGrant, Disbursement, Movement, MovementCase, Receipt, ReturnCase, ReturnStepRecord,
+)
 
 __all__ = [
     "AuditEntry", "Bed", "Centre", "Counter", "Household", "IdentityDocument", "Resident",

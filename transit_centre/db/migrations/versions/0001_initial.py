@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 09:28:25.220386
+Create Date: 2026-11-23 09:40:52.779962
 """
 from __future__ import annotations
 
@@ -73,6 +73,40 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_centre')),
     sa.UniqueConstraint('code', name=op.f('uq_centre_code'))
     )
+    op.create_table('distribution_rule',
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('subtype', sa.String(length=64), nullable=False),
+    sa.Column('min_interval_days', sa.Integer(), nullable=False),
+    sa.Column('max_per_day', sa.Integer(), nullable=True),
+    sa.Column('max_per_period', sa.Integer(), nullable=True),
+    sa.Column('period_days', sa.Integer(), nullable=True),
+    sa.Column('excludes', sa.JSON(), nullable=False),
+    sa.Column('per_household', sa.Boolean(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.Uuid(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_distribution_rule'))
+    )
+    with op.batch_alter_table('distribution_rule', schema=None) as batch_op:
+        batch_op.create_index('uq_distribution_rule_kind_subtype', ['kind', 'subtype'], unique=True)
+
+    op.create_table('flag_type',
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('name_fr', sa.String(length=200), nullable=False),
+    sa.Column('name_en', sa.String(length=200), nullable=False),
+    sa.Column('effects', sa.JSON(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.Uuid(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_flag_type')),
+    sa.UniqueConstraint('code', name=op.f('uq_flag_type_code'))
+    )
     op.create_table('role',
     sa.Column('code', sa.String(length=32), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -118,6 +152,50 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('household', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_household_centre_id'), ['centre_id'], unique=False)
+
+    op.create_table('movement',
+    sa.Column('centre_id', sa.Uuid(), nullable=False),
+    sa.Column('reference', sa.String(length=32), nullable=False),
+    sa.Column('departure_date', sa.Date(), nullable=False),
+    sa.Column('mode', sa.String(length=32), nullable=False),
+    sa.Column('destination_country', sa.String(length=2), nullable=True),
+    sa.Column('route', sa.String(length=300), nullable=True),
+    sa.Column('legs', sa.JSON(), nullable=False),
+    sa.Column('carrier', sa.String(length=200), nullable=True),
+    sa.Column('flight_number', sa.String(length=32), nullable=True),
+    sa.Column('escorts', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=32), nullable=False),
+    sa.Column('departed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('arrived_on', sa.Date(), nullable=True),
+    sa.Column('cancel_reason', sa.String(length=500), nullable=True),
+    sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.Uuid(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['centre_id'], ['centre.id'], name=op.f('fk_movement_centre_id_centre')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_movement')),
+    sa.UniqueConstraint('reference', name=op.f('uq_movement_reference'))
+    )
+    with op.batch_alter_table('movement', schema=None) as batch_op:
+        batch_op.create_index('ix_movement_centre_date', ['centre_id', 'departure_date'], unique=False)
+
+    op.create_table('roll_call',
+    sa.Column('centre_id', sa.Uuid(), nullable=False),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('taken_by_name', sa.String(length=200), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.Uuid(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['centre_id'], ['centre.id'], name=op.f('fk_roll_call_centre_id_centre')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_roll_call'))
+    )
+    with op.batch_alter_table('roll_call', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_roll_call_centre_id'), ['centre_id'], unique=False)
 
     op.create_table('room',
     sa.Column('centre_id', sa.Uuid(), nullable=False),
@@ -210,6 +288,35 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_resident_nationality'), ['nationality'], unique=False)
         batch_op.create_index('ix_resident_registered_on', ['registered_on'], unique=False)
 
+    op.create_table('follow_up',
+    sa.Column('resident_id', sa.Uuid(), nullable=False),
+    sa.Column('centre_id', sa.Uuid(), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('owner_id', sa.Uuid(), nullable=True),
+    sa.Column('status', sa.String(length=32), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('closed_by', sa.Uuid(), nullable=True),
+    sa.Column('rule', sa.String(length=64), nullable=True),
+    sa.Column('source_id', sa.Uuid(), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.Uuid(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['centre_id'], ['centre.id'], name=op.f('fk_follow_up_centre_id_centre')),
+    sa.ForeignKeyConstraint(['owner_id'], ['app_user.id'], name=op.f('fk_follow_up_owner_id_app_user')),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_follow_up_resident_id_resident')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_follow_up'))
+    )
+    with op.batch_alter_table('follow_up', schema=None) as batch_op:
+        batch_op.create_index('ix_follow_up_centre_status', ['centre_id', 'status', 'due_date'], unique=False)
+        batch_op.create_index('ix_follow_up_owner_status', ['owner_id', 'status', 'due_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_follow_up_resident_id'), ['resident_id'], unique=False)
+        batch_op.create_index('uq_follow_up_rule_source', ['rule', 'source_id'], unique=True)
+
     op.create_table('identity_document',
     sa.Column('resident_id', sa.Uuid(), nullable=False),
     sa.Column('kind', sa.String(length=32), nullable=False),
@@ -230,6 +337,81 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('identity_document', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_identity_document_resident_id'), ['resident_id'], unique=False)
+
+    op.create_table('resident_flag',
+    sa.Column('resident_id', sa.Uuid(), nullable=False),
+    sa.Column('flag_type_id', sa.Uuid(), nullable=False),
+    sa.Column('reason', sa.String(length=500), nullable=False),
+    sa.Column('set_on', sa.Date(), nullable=False),
+    sa.Column('set_by_name', sa.String(length=200), nullable=False),
+    sa.Column('removed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('removed_by', sa.Uuid(), nullable=True),
+    sa.Column('removal_reason', sa.String(length=500), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.Uuid(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['flag_type_id'], ['flag_type.id'], name=op.f('fk_resident_flag_flag_type_id_flag_type')),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_resident_flag_resident_id_resident')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_resident_flag'))
+    )
+    with op.batch_alter_table('resident_flag', schema=None) as batch_op:
+        batch_op.create_index('ix_resident_flag_active', ['resident_id', 'removed_at'], unique=False)
+
+    op.create_table('return_case',
+    sa.Column('resident_id', sa.Uuid(), nullable=False),
+    sa.Column('centre_id', sa.Uuid(), nullable=False),
+    sa.Column('case_reference', sa.String(length=32), nullable=False),
+    sa.Column('return_type', sa.String(length=32), nullable=False),
+    sa.Column('destination_country', sa.String(length=2), nullable=False),
+    sa.Column('destination_region', sa.String(length=100), nullable=True),
+    sa.Column('destination_commune', sa.String(length=100), nullable=True),
+    sa.Column('opened_on', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=32), nullable=False),
+    sa.Column('current_step', sa.String(length=32), nullable=False),
+    sa.Column('hold_reason', sa.String(length=500), nullable=True),
+    sa.Column('held_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('cancel_reason', sa.String(length=32), nullable=True),
+    sa.Column('cancel_note', sa.String(length=500), nullable=True),
+    sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('cancelled_by', sa.Uuid(), nullable=True),
+    sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('best_interest_note', sa.Text(), nullable=True),
+    sa.Column('best_interest_recorded_on', sa.Date(), nullable=True),
+    sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.Uuid(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['centre_id'], ['centre.id'], name=op.f('fk_return_case_centre_id_centre')),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_return_case_resident_id_resident')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_return_case')),
+    sa.UniqueConstraint('case_reference', name=op.f('uq_return_case_case_reference'))
+    )
+    with op.batch_alter_table('return_case', schema=None) as batch_op:
+        batch_op.create_index('ix_return_case_centre_status', ['centre_id', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_return_case_resident_id'), ['resident_id'], unique=False)
+        batch_op.create_index('uq_return_case_open_resident', ['resident_id'], unique=True, sqlite_where=sa.text("status IN ('active', 'on_hold')"), postgresql_where=sa.text("status IN ('active', 'on_hold')"))
+
+    op.create_table('roll_call_entry',
+    sa.Column('roll_call_id', sa.Uuid(), nullable=False),
+    sa.Column('resident_id', sa.Uuid(), nullable=False),
+    sa.Column('present', sa.Boolean(), nullable=True),
+    sa.Column('marked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.Uuid(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_roll_call_entry_resident_id_resident')),
+    sa.ForeignKeyConstraint(['roll_call_id'], ['roll_call.id'], name=op.f('fk_roll_call_entry_roll_call_id_roll_call')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_roll_call_entry'))
+    )
+    with op.batch_alter_table('roll_call_entry', schema=None) as batch_op:
+        batch_op.create_index('ix_roll_call_entry_call_resident', ['roll_call_id', 'resident_id'], unique=True)
+        batch_op.create_index(batch_op.f('ix_roll_call_entry_resident_id'), ['resident_id'], unique=False)
 
     op.create_table('service_record',
     sa.Column('centre_id', sa.Uuid(), nullable=False),
@@ -256,6 +438,26 @@ def upgrade() -> None:
     with op.batch_alter_table('service_record', schema=None) as batch_op:
         batch_op.create_index('ix_service_centre_date', ['centre_id', 'service_date'], unique=False)
         batch_op.create_index('ix_service_resident_date', ['resident_id', 'service_date'], unique=False)
+
+    op.create_table('sharing_consent',
+    sa.Column('resident_id', sa.Uuid(), nullable=False),
+    sa.Column('partner', sa.String(length=200), nullable=False),
+    sa.Column('partner_folded', sa.String(length=200), nullable=False),
+    sa.Column('given_on', sa.Date(), nullable=False),
+    sa.Column('recorded_by_name', sa.String(length=200), nullable=False),
+    sa.Column('voided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('voided_by', sa.Uuid(), nullable=True),
+    sa.Column('void_reason', sa.String(length=500), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.Uuid(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_sharing_consent_resident_id_resident')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sharing_consent'))
+    )
+    with op.batch_alter_table('sharing_consent', schema=None) as batch_op:
+        batch_op.create_index('ix_sharing_consent_resident_partner', ['resident_id', 'partner_folded'], unique=False)
 
     op.create_table('stay',
     sa.Column('resident_id', sa.Uuid(), nullable=False),
@@ -307,6 +509,89 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_vulnerability_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_vulnerability_resident_id'), ['resident_id'], unique=False)
 
+    op.create_table('cash_grant',
+    sa.Column('resident_id', sa.Uuid(), nullable=False),
+    sa.Column('return_case_id', sa.Uuid(), nullable=True),
+    sa.Column('centre_id', sa.Uuid(), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('tranche_number', sa.Integer(), nullable=True),
+    sa.Column('tranche_count', sa.Integer(), nullable=True),
+    sa.Column('planned_amount', sa.Integer(), nullable=False),
+    sa.Column('approved_amount', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=32), nullable=False),
+    sa.Column('planned_on', sa.Date(), nullable=False),
+    sa.Column('planned_by', sa.Uuid(), nullable=True),
+    sa.Column('approved_by', sa.Uuid(), nullable=True),
+    sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('cancel_reason', sa.String(length=500), nullable=True),
+    sa.Column('note', sa.String(length=1000), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.Uuid(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.CheckConstraint('approved_amount IS NULL OR approved_amount > 0', name=op.f('ck_cash_grant_approved_positive')),
+    sa.CheckConstraint('planned_amount > 0', name=op.f('ck_cash_grant_planned_positive')),
+    sa.ForeignKeyConstraint(['approved_by'], ['app_user.id'], name=op.f('fk_cash_grant_approved_by_app_user')),
+    sa.ForeignKeyConstraint(['centre_id'], ['centre.id'], name=op.f('fk_cash_grant_centre_id_centre')),
+    sa.ForeignKeyConstraint(['planned_by'], ['app_user.id'], name=op.f('fk_cash_grant_planned_by_app_user')),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_cash_grant_resident_id_resident')),
+    sa.ForeignKeyConstraint(['return_case_id'], ['return_case.id'], name=op.f('fk_cash_grant_return_case_id_return_case')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cash_grant'))
+    )
+    with op.batch_alter_table('cash_grant', schema=None) as batch_op:
+        batch_op.create_index('ix_cash_grant_centre_status', ['centre_id', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cash_grant_resident_id'), ['resident_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cash_grant_return_case_id'), ['return_case_id'], unique=False)
+
+    op.create_table('movement_case',
+    sa.Column('movement_id', sa.Uuid(), nullable=False),
+    sa.Column('return_case_id', sa.Uuid(), nullable=False),
+    sa.Column('escort_required', sa.Boolean(), nullable=False),
+    sa.Column('voided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('voided_by', sa.Uuid(), nullable=True),
+    sa.Column('void_reason', sa.String(length=500), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.Uuid(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['movement_id'], ['movement.id'], name=op.f('fk_movement_case_movement_id_movement')),
+    sa.ForeignKeyConstraint(['return_case_id'], ['return_case.id'], name=op.f('fk_movement_case_return_case_id_return_case')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_movement_case'))
+    )
+    with op.batch_alter_table('movement_case', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_movement_case_movement_id'), ['movement_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_movement_case_return_case_id'), ['return_case_id'], unique=False)
+        batch_op.create_index('uq_movement_case_live', ['movement_id', 'return_case_id'], unique=True, sqlite_where=sa.text('voided_at IS NULL'), postgresql_where=sa.text('voided_at IS NULL'))
+
+    op.create_table('return_step',
+    sa.Column('return_case_id', sa.Uuid(), nullable=False),
+    sa.Column('step', sa.String(length=32), nullable=False),
+    sa.Column('done_on', sa.Date(), nullable=False),
+    sa.Column('done_by', sa.Uuid(), nullable=True),
+    sa.Column('done_by_name', sa.String(length=200), nullable=False),
+    sa.Column('skipped', sa.Boolean(), nullable=False),
+    sa.Column('skip_reason', sa.String(length=500), nullable=True),
+    sa.Column('details', sa.JSON(), nullable=False),
+    sa.Column('note', sa.String(length=1000), nullable=True),
+    sa.Column('voided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('voided_by', sa.Uuid(), nullable=True),
+    sa.Column('void_reason', sa.String(length=500), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.Uuid(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['done_by'], ['app_user.id'], name=op.f('fk_return_step_done_by_app_user')),
+    sa.ForeignKeyConstraint(['return_case_id'], ['return_case.id'], name=op.f('fk_return_step_return_case_id_return_case')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_return_step'))
+    )
+    with op.batch_alter_table('return_step', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_return_step_return_case_id'), ['return_case_id'], unique=False)
+        batch_op.create_index('uq_return_step_live', ['return_case_id', 'step'], unique=True, sqlite_where=sa.text('voided_at IS NULL'), postgresql_where=sa.text('voided_at IS NULL'))
+
     op.create_table('service_participant',
     sa.Column('service_id', sa.Uuid(), nullable=False),
     sa.Column('resident_id', sa.Uuid(), nullable=False),
@@ -323,16 +608,97 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_service_participant_resident_id'), ['resident_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_service_participant_service_id'), ['service_id'], unique=False)
 
+    op.create_table('disbursement',
+    sa.Column('grant_id', sa.Uuid(), nullable=False),
+    sa.Column('centre_id', sa.Uuid(), nullable=False),
+    sa.Column('disbursed_on', sa.Date(), nullable=False),
+    sa.Column('cash_officer_id', sa.Uuid(), nullable=True),
+    sa.Column('cash_officer_name', sa.String(length=200), nullable=False),
+    sa.Column('method', sa.String(length=32), nullable=False),
+    sa.Column('mobile_money_reference', sa.String(length=64), nullable=True),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('voided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('voided_by', sa.Uuid(), nullable=True),
+    sa.Column('void_reason', sa.String(length=500), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.Uuid(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.CheckConstraint('amount > 0', name=op.f('ck_disbursement_amount_positive')),
+    sa.ForeignKeyConstraint(['cash_officer_id'], ['app_user.id'], name=op.f('fk_disbursement_cash_officer_id_app_user')),
+    sa.ForeignKeyConstraint(['centre_id'], ['centre.id'], name=op.f('fk_disbursement_centre_id_centre')),
+    sa.ForeignKeyConstraint(['grant_id'], ['cash_grant.id'], name=op.f('fk_disbursement_grant_id_cash_grant')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disbursement'))
+    )
+    with op.batch_alter_table('disbursement', schema=None) as batch_op:
+        batch_op.create_index('ix_disbursement_centre_date', ['centre_id', 'disbursed_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_disbursement_grant_id'), ['grant_id'], unique=False)
+
+    op.create_table('receipt',
+    sa.Column('number', sa.String(length=32), nullable=False),
+    sa.Column('centre_id', sa.Uuid(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('disbursement_id', sa.Uuid(), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('issued_on', sa.Date(), nullable=False),
+    sa.Column('replaced_by_id', sa.Uuid(), nullable=True),
+    sa.Column('voided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('voided_by', sa.Uuid(), nullable=True),
+    sa.Column('void_reason', sa.String(length=500), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.Uuid(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.CheckConstraint('amount > 0', name=op.f('ck_receipt_amount_positive')),
+    sa.ForeignKeyConstraint(['centre_id'], ['centre.id'], name=op.f('fk_receipt_centre_id_centre')),
+    sa.ForeignKeyConstraint(['disbursement_id'], ['disbursement.id'], name=op.f('fk_receipt_disbursement_id_disbursement')),
+    sa.ForeignKeyConstraint(['replaced_by_id'], ['receipt.id'], name=op.f('fk_receipt_replaced_by_id_receipt')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_receipt')),
+    sa.UniqueConstraint('centre_id', 'year', 'sequence', name=op.f('uq_receipt_centre_id')),
+    sa.UniqueConstraint('number', name=op.f('uq_receipt_number'))
+    )
+    with op.batch_alter_table('receipt', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_receipt_disbursement_id'), ['disbursement_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('receipt', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_receipt_disbursement_id'))
+
+    op.drop_table('receipt')
+    with op.batch_alter_table('disbursement', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_disbursement_grant_id'))
+        batch_op.drop_index('ix_disbursement_centre_date')
+
+    op.drop_table('disbursement')
     with op.batch_alter_table('service_participant', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_service_participant_service_id'))
         batch_op.drop_index(batch_op.f('ix_service_participant_resident_id'))
 
     op.drop_table('service_participant')
+    with op.batch_alter_table('return_step', schema=None) as batch_op:
+        batch_op.drop_index('uq_return_step_live', sqlite_where=sa.text('voided_at IS NULL'), postgresql_where=sa.text('voided_at IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_return_step_return_case_id'))
+
+    op.drop_table('return_step')
+    with op.batch_alter_table('movement_case', schema=None) as batch_op:
+        batch_op.drop_index('uq_movement_case_live', sqlite_where=sa.text('voided_at IS NULL'), postgresql_where=sa.text('voided_at IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_movement_case_return_case_id'))
+        batch_op.drop_index(batch_op.f('ix_movement_case_movement_id'))
+
+    op.drop_table('movement_case')
+    with op.batch_alter_table('cash_grant', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_cash_grant_return_case_id'))
+        batch_op.drop_index(batch_op.f('ix_cash_grant_resident_id'))
+        batch_op.drop_index('ix_cash_grant_centre_status')
+
+    op.drop_table('cash_grant')
     with op.batch_alter_table('vulnerability', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_vulnerability_resident_id'))
         batch_op.drop_index(batch_op.f('ix_vulnerability_kind'))
@@ -344,15 +710,41 @@ def downgrade() -> None:
         batch_op.drop_index('ix_stay_centre_dates')
 
     op.drop_table('stay')
+    with op.batch_alter_table('sharing_consent', schema=None) as batch_op:
+        batch_op.drop_index('ix_sharing_consent_resident_partner')
+
+    op.drop_table('sharing_consent')
     with op.batch_alter_table('service_record', schema=None) as batch_op:
         batch_op.drop_index('ix_service_resident_date')
         batch_op.drop_index('ix_service_centre_date')
 
     op.drop_table('service_record')
+    with op.batch_alter_table('roll_call_entry', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roll_call_entry_resident_id'))
+        batch_op.drop_index('ix_roll_call_entry_call_resident')
+
+    op.drop_table('roll_call_entry')
+    with op.batch_alter_table('return_case', schema=None) as batch_op:
+        batch_op.drop_index('uq_return_case_open_resident', sqlite_where=sa.text("status IN ('active', 'on_hold')"), postgresql_where=sa.text("status IN ('active', 'on_hold')"))
+        batch_op.drop_index(batch_op.f('ix_return_case_resident_id'))
+        batch_op.drop_index('ix_return_case_centre_status')
+
+    op.drop_table('return_case')
+    with op.batch_alter_table('resident_flag', schema=None) as batch_op:
+        batch_op.drop_index('ix_resident_flag_active')
+
+    op.drop_table('resident_flag')
     with op.batch_alter_table('identity_document', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_identity_document_resident_id'))
 
     op.drop_table('identity_document')
+    with op.batch_alter_table('follow_up', schema=None) as batch_op:
+        batch_op.drop_index('uq_follow_up_rule_source')
+        batch_op.drop_index(batch_op.f('ix_follow_up_resident_id'))
+        batch_op.drop_index('ix_follow_up_owner_status')
+        batch_op.drop_index('ix_follow_up_centre_status')
+
+    op.drop_table('follow_up')
     with op.batch_alter_table('resident', schema=None) as batch_op:
         batch_op.drop_index('ix_resident_registered_on')
         batch_op.drop_index(batch_op.f('ix_resident_nationality'))
@@ -372,6 +764,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_room_centre_id'))
 
     op.drop_table('room')
+    with op.batch_alter_table('roll_call', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roll_call_centre_id'))
+
+    op.drop_table('roll_call')
+    with op.batch_alter_table('movement', schema=None) as batch_op:
+        batch_op.drop_index('ix_movement_centre_date')
+
+    op.drop_table('movement')
     with op.batch_alter_table('household', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_household_centre_id'))
 
@@ -379,6 +779,11 @@ def downgrade() -> None:
     op.drop_table('counter')
     op.drop_table('setting')
     op.drop_table('role')
+    op.drop_table('flag_type')
+    with op.batch_alter_table('distribution_rule', schema=None) as batch_op:
+        batch_op.drop_index('uq_distribution_rule_kind_subtype')
+
+    op.drop_table('distribution_rule')
     op.drop_table('centre')
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_entry_user_id'))
