@@ -25,7 +25,10 @@ class TimelineEvent:
     record_id: uuid.UUID | None = None
 
 
-TIMELINE_SOURCES: list[str] = []
+TIMELINE_SOURCES: list[str] = [
+    "transit_centre.shelter.timeline:stay_events",
+    "transit_centre.avrr.timeline:events",
+]
 
 
 def resident_timeline(db: Database, actor: Actor, resident_id: uuid.UUID) -> list[TimelineEvent]:
