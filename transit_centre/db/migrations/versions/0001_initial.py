@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 09:40:52.779962
+Create Date: 2026-11-23 09:46:10.008172
 """
 from __future__ import annotations
 
@@ -107,6 +107,34 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_flag_type')),
     sa.UniqueConstraint('code', name=op.f('uq_flag_type_code'))
     )
+    op.create_table('imported_package',
+    sa.Column('centre_code', sa.String(length=8), nullable=False),
+    sa.Column('centre_name', sa.String(length=200), nullable=False),
+    sa.Column('centre_kind', sa.String(length=32), nullable=False),
+    sa.Column('capacity', sa.Integer(), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('period_start', sa.Date(), nullable=False),
+    sa.Column('period_end', sa.Date(), nullable=False),
+    sa.Column('period_nights', sa.Integer(), nullable=False),
+    sa.Column('schema_version', sa.Integer(), nullable=False),
+    sa.Column('generated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('generated_by', sa.String(length=200), nullable=False),
+    sa.Column('manifest_sha256', sa.String(length=64), nullable=False),
+    sa.Column('file_name', sa.String(length=500), nullable=False),
+    sa.Column('row_counts', sa.JSON(), nullable=False),
+    sa.Column('superseded_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('superseded_by', sa.Uuid(), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.Uuid(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_imported_package')),
+    sa.UniqueConstraint('manifest_sha256', name=op.f('uq_imported_package_manifest_sha256'))
+    )
+    with op.batch_alter_table('imported_package', schema=None) as batch_op:
+        batch_op.create_index('ix_imported_package_centre_month', ['centre_code', 'month'], unique=False)
+
     op.create_table('role',
     sa.Column('code', sa.String(length=32), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -153,6 +181,148 @@ def upgrade() -> None:
     with op.batch_alter_table('household', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_household_centre_id'), ['centre_id'], unique=False)
 
+    op.create_table('imp_disbursement',
+    sa.Column('package_id', sa.Uuid(), nullable=False),
+    sa.Column('grant_id', sa.Uuid(), nullable=False),
+    sa.Column('resident_id', sa.Uuid(), nullable=False),
+    sa.Column('grant_kind', sa.String(length=32), nullable=False),
+    sa.Column('disbursed_on', sa.Date(), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('centre_code', sa.String(length=8), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.ForeignKeyConstraint(['package_id'], ['imported_package.id'], name=op.f('fk_imp_disbursement_package_id_imported_package')),
+    sa.PrimaryKeyConstraint('package_id', 'id', name=op.f('pk_imp_disbursement'))
+    )
+    with op.batch_alter_table('imp_disbursement', schema=None) as batch_op:
+        batch_op.create_index('ix_imp_disbursement_centre_month', ['centre_code', 'month'], unique=False)
+
+    op.create_table('imp_grant',
+    sa.Column('package_id', sa.Uuid(), nullable=False),
+    sa.Column('resident_id', sa.Uuid(), nullable=False),
+    sa.Column('return_case_id', sa.Uuid(), nullable=True),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('planned_amount', sa.Integer(), nullable=False),
+    sa.Column('approved_amount', sa.Integer(), nullable=True),
+    sa.Column('planned_on', sa.Date(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('centre_code', sa.String(length=8), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.ForeignKeyConstraint(['package_id'], ['imported_package.id'], name=op.f('fk_imp_grant_package_id_imported_package')),
+    sa.PrimaryKeyConstraint('package_id', 'id', name=op.f('pk_imp_grant'))
+    )
+    with op.batch_alter_table('imp_grant', schema=None) as batch_op:
+        batch_op.create_index('ix_imp_grant_centre_month', ['centre_code', 'month'], unique=False)
+
+    op.create_table('imp_participant',
+    sa.Column('package_id', sa.Uuid(), nullable=False),
+    sa.Column('service_id', sa.Uuid(), nullable=False),
+    sa.Column('resident_id', sa.Uuid(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('centre_code', sa.String(length=8), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.ForeignKeyConstraint(['package_id'], ['imported_package.id'], name=op.f('fk_imp_participant_package_id_imported_package')),
+    sa.PrimaryKeyConstraint('package_id', 'id', name=op.f('pk_imp_participant'))
+    )
+    with op.batch_alter_table('imp_participant', schema=None) as batch_op:
+        batch_op.create_index('ix_imp_participant_centre_month', ['centre_code', 'month'], unique=False)
+
+    op.create_table('imp_receipt',
+    sa.Column('package_id', sa.Uuid(), nullable=False),
+    sa.Column('disbursement_id', sa.Uuid(), nullable=False),
+    sa.Column('issued_on', sa.Date(), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('voided', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('centre_code', sa.String(length=8), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.ForeignKeyConstraint(['package_id'], ['imported_package.id'], name=op.f('fk_imp_receipt_package_id_imported_package')),
+    sa.PrimaryKeyConstraint('package_id', 'id', name=op.f('pk_imp_receipt'))
+    )
+    with op.batch_alter_table('imp_receipt', schema=None) as batch_op:
+        batch_op.create_index('ix_imp_receipt_centre_month', ['centre_code', 'month'], unique=False)
+
+    op.create_table('imp_resident',
+    sa.Column('package_id', sa.Uuid(), nullable=False),
+    sa.Column('sex', sa.String(length=1), nullable=False),
+    sa.Column('birth_year', sa.Integer(), nullable=True),
+    sa.Column('age_band', sa.String(length=8), nullable=False),
+    sa.Column('nationality', sa.String(length=2), nullable=True),
+    sa.Column('registered_on', sa.Date(), nullable=True),
+    sa.Column('household_id', sa.Uuid(), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('centre_code', sa.String(length=8), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.ForeignKeyConstraint(['package_id'], ['imported_package.id'], name=op.f('fk_imp_resident_package_id_imported_package')),
+    sa.PrimaryKeyConstraint('package_id', 'id', name=op.f('pk_imp_resident'))
+    )
+    with op.batch_alter_table('imp_resident', schema=None) as batch_op:
+        batch_op.create_index('ix_imp_resident_centre_month', ['centre_code', 'month'], unique=False)
+
+    op.create_table('imp_return',
+    sa.Column('package_id', sa.Uuid(), nullable=False),
+    sa.Column('resident_id', sa.Uuid(), nullable=False),
+    sa.Column('return_type', sa.String(length=16), nullable=False),
+    sa.Column('destination_country', sa.String(length=2), nullable=True),
+    sa.Column('departed_on', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('centre_code', sa.String(length=8), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.ForeignKeyConstraint(['package_id'], ['imported_package.id'], name=op.f('fk_imp_return_package_id_imported_package')),
+    sa.PrimaryKeyConstraint('package_id', 'id', name=op.f('pk_imp_return'))
+    )
+    with op.batch_alter_table('imp_return', schema=None) as batch_op:
+        batch_op.create_index('ix_imp_return_centre_month', ['centre_code', 'month'], unique=False)
+
+    op.create_table('imp_service',
+    sa.Column('package_id', sa.Uuid(), nullable=False),
+    sa.Column('resident_id', sa.Uuid(), nullable=True),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('subtype', sa.String(length=64), nullable=True),
+    sa.Column('service_date', sa.Date(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('centre_code', sa.String(length=8), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.ForeignKeyConstraint(['package_id'], ['imported_package.id'], name=op.f('fk_imp_service_package_id_imported_package')),
+    sa.PrimaryKeyConstraint('package_id', 'id', name=op.f('pk_imp_service'))
+    )
+    with op.batch_alter_table('imp_service', schema=None) as batch_op:
+        batch_op.create_index('ix_imp_service_centre_month', ['centre_code', 'month'], unique=False)
+
+    op.create_table('imp_stay',
+    sa.Column('package_id', sa.Uuid(), nullable=False),
+    sa.Column('resident_id', sa.Uuid(), nullable=False),
+    sa.Column('arrival_date', sa.Date(), nullable=False),
+    sa.Column('departure_date', sa.Date(), nullable=True),
+    sa.Column('departure_reason', sa.String(length=32), nullable=True),
+    sa.Column('nights', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('centre_code', sa.String(length=8), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.ForeignKeyConstraint(['package_id'], ['imported_package.id'], name=op.f('fk_imp_stay_package_id_imported_package')),
+    sa.PrimaryKeyConstraint('package_id', 'id', name=op.f('pk_imp_stay'))
+    )
+    with op.batch_alter_table('imp_stay', schema=None) as batch_op:
+        batch_op.create_index('ix_imp_stay_centre_month', ['centre_code', 'month'], unique=False)
+
+    op.create_table('imp_vulnerability',
+    sa.Column('package_id', sa.Uuid(), nullable=False),
+    sa.Column('resident_id', sa.Uuid(), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('identified_on', sa.Date(), nullable=False),
+    sa.Column('resolved_on', sa.Date(), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('centre_code', sa.String(length=8), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.ForeignKeyConstraint(['package_id'], ['imported_package.id'], name=op.f('fk_imp_vulnerability_package_id_imported_package')),
+    sa.PrimaryKeyConstraint('package_id', 'id', name=op.f('pk_imp_vulnerability'))
+    )
+    with op.batch_alter_table('imp_vulnerability', schema=None) as batch_op:
+        batch_op.create_index('ix_imp_vulnerability_centre_month', ['centre_code', 'month'], unique=False)
+
     op.create_table('movement',
     sa.Column('centre_id', sa.Uuid(), nullable=False),
     sa.Column('reference', sa.String(length=32), nullable=False),
@@ -180,6 +350,26 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('movement', schema=None) as batch_op:
         batch_op.create_index('ix_movement_centre_date', ['centre_id', 'departure_date'], unique=False)
+
+    op.create_table('partner',
+    sa.Column('centre_id', sa.Uuid(), nullable=True),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('name_folded', sa.String(length=200), nullable=False),
+    sa.Column('sector', sa.String(length=32), nullable=False),
+    sa.Column('contact', sa.String(length=200), nullable=True),
+    sa.Column('phone', sa.String(length=32), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.Uuid(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['centre_id'], ['centre.id'], name=op.f('fk_partner_centre_id_centre')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_partner'))
+    )
+    with op.batch_alter_table('partner', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_partner_centre_id'), ['centre_id'], unique=False)
+        batch_op.create_index('ix_partner_name_folded', ['name_folded'], unique=False)
 
     op.create_table('roll_call',
     sa.Column('centre_id', sa.Uuid(), nullable=False),
@@ -307,7 +497,6 @@ def upgrade() -> None:
     sa.Column('created_by', sa.Uuid(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['centre_id'], ['centre.id'], name=op.f('fk_follow_up_centre_id_centre')),
-    sa.ForeignKeyConstraint(['owner_id'], ['app_user.id'], name=op.f('fk_follow_up_owner_id_app_user')),
     sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_follow_up_resident_id_resident')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_follow_up'))
     )
@@ -533,9 +722,7 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint('approved_amount IS NULL OR approved_amount > 0', name=op.f('ck_cash_grant_approved_positive')),
     sa.CheckConstraint('planned_amount > 0', name=op.f('ck_cash_grant_planned_positive')),
-    sa.ForeignKeyConstraint(['approved_by'], ['app_user.id'], name=op.f('fk_cash_grant_approved_by_app_user')),
     sa.ForeignKeyConstraint(['centre_id'], ['centre.id'], name=op.f('fk_cash_grant_centre_id_centre')),
-    sa.ForeignKeyConstraint(['planned_by'], ['app_user.id'], name=op.f('fk_cash_grant_planned_by_app_user')),
     sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_cash_grant_resident_id_resident')),
     sa.ForeignKeyConstraint(['return_case_id'], ['return_case.id'], name=op.f('fk_cash_grant_return_case_id_return_case')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cash_grant'))
@@ -584,7 +771,6 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by', sa.Uuid(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['done_by'], ['app_user.id'], name=op.f('fk_return_step_done_by_app_user')),
     sa.ForeignKeyConstraint(['return_case_id'], ['return_case.id'], name=op.f('fk_return_step_return_case_id_return_case')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_return_step'))
     )
@@ -626,7 +812,6 @@ def upgrade() -> None:
     sa.Column('created_by', sa.Uuid(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint('amount > 0', name=op.f('ck_disbursement_amount_positive')),
-    sa.ForeignKeyConstraint(['cash_officer_id'], ['app_user.id'], name=op.f('fk_disbursement_cash_officer_id_app_user')),
     sa.ForeignKeyConstraint(['centre_id'], ['centre.id'], name=op.f('fk_disbursement_centre_id_centre')),
     sa.ForeignKeyConstraint(['grant_id'], ['cash_grant.id'], name=op.f('fk_disbursement_grant_id_cash_grant')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_disbursement'))
@@ -768,10 +953,51 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_roll_call_centre_id'))
 
     op.drop_table('roll_call')
+    with op.batch_alter_table('partner', schema=None) as batch_op:
+        batch_op.drop_index('ix_partner_name_folded')
+        batch_op.drop_index(batch_op.f('ix_partner_centre_id'))
+
+    op.drop_table('partner')
     with op.batch_alter_table('movement', schema=None) as batch_op:
         batch_op.drop_index('ix_movement_centre_date')
 
     op.drop_table('movement')
+    with op.batch_alter_table('imp_vulnerability', schema=None) as batch_op:
+        batch_op.drop_index('ix_imp_vulnerability_centre_month')
+
+    op.drop_table('imp_vulnerability')
+    with op.batch_alter_table('imp_stay', schema=None) as batch_op:
+        batch_op.drop_index('ix_imp_stay_centre_month')
+
+    op.drop_table('imp_stay')
+    with op.batch_alter_table('imp_service', schema=None) as batch_op:
+        batch_op.drop_index('ix_imp_service_centre_month')
+
+    op.drop_table('imp_service')
+    with op.batch_alter_table('imp_return', schema=None) as batch_op:
+        batch_op.drop_index('ix_imp_return_centre_month')
+
+    op.drop_table('imp_return')
+    with op.batch_alter_table('imp_resident', schema=None) as batch_op:
+        batch_op.drop_index('ix_imp_resident_centre_month')
+
+    op.drop_table('imp_resident')
+    with op.batch_alter_table('imp_receipt', schema=None) as batch_op:
+        batch_op.drop_index('ix_imp_receipt_centre_month')
+
+    op.drop_table('imp_receipt')
+    with op.batch_alter_table('imp_participant', schema=None) as batch_op:
+        batch_op.drop_index('ix_imp_participant_centre_month')
+
+    op.drop_table('imp_participant')
+    with op.batch_alter_table('imp_grant', schema=None) as batch_op:
+        batch_op.drop_index('ix_imp_grant_centre_month')
+
+    op.drop_table('imp_grant')
+    with op.batch_alter_table('imp_disbursement', schema=None) as batch_op:
+        batch_op.drop_index('ix_imp_disbursement_centre_month')
+
+    op.drop_table('imp_disbursement')
     with op.batch_alter_table('household', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_household_centre_id'))
 
@@ -779,6 +1005,10 @@ def downgrade() -> None:
     op.drop_table('counter')
     op.drop_table('setting')
     op.drop_table('role')
+    with op.batch_alter_table('imported_package', schema=None) as batch_op:
+        batch_op.drop_index('ix_imported_package_centre_month')
+
+    op.drop_table('imported_package')
     op.drop_table('flag_type')
     with op.batch_alter_table('distribution_rule', schema=None) as batch_op:
         batch_op.drop_index('uq_distribution_rule_kind_subtype')

@@ -1,0 +1,1 @@
+"""Assisted voluntary return and reintegration: return cases, movements, cash grants, receipts."""
