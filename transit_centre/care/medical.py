@@ -13,8 +13,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from transit_centre.care.enums import ConsultationType, FitStatus
-from transit_centre.db.models import ServiceRecord
+from transit_centre.care.records import (
+    ServiceView,
+    as_uuid,
+    centre_for,
+    check_day,
+    check_note,
+    new_record,
+    resident_in_centre,
+    views,
+)
+from transit_centre.common import Errors, get
+from transit_centre.db.engine import Database
+from transit_centre.db.models import Resident, ServiceRecord
 from transit_centre.enums import ServiceKind
+from transit_centre.i18n import _
+from transit_centre.security.permissions import Actor, Permission
 
 
 @dataclass(frozen=True)
@@ -61,3 +75,103 @@ def latest_fit_to_travel(session: Session, resident_id: uuid.UUID) -> FitToTrave
         return FitToTravel(record.id, record.service_date, status,
                            _parse_day(details.get("valid_until")), record.provider)
     return None
+
+
+# --- recording ----------------------------------------------------------------------------
+
+CONSULTATION_TYPES = (ConsultationType.CURATIVE, ConsultationType.VACCINATION, ConsultationType.SCREENING,
+                      ConsultationType.REFERRAL_HEALTH)
+
+
+def under_five(date_of_birth: dt.date | None, day: dt.date) -> bool:
+    """Children under 5 are counted separately in reports."""
+    if date_of_birth is None:
+        return False
+    age = day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+    return age < 5
+
+
+def record_consultation(db: Database, actor: Actor, resident_id: uuid.UUID, *,
+                        consultation_type: ConsultationType | str, day: dt.date | None = None,
+                        provider: str | None = None, vaccine: str | None = None, dose: str | None = None,
+                        facility: str | None = None, note: str | None = None,
+                        centre_id: uuid.UUID | None = None) -> ServiceView:
+    """A medical consultation: curative care, vaccination (vaccine and dose), screening or a
+    referral to a health facility; the clinical note is confidential."""
+    centre = centre_for(actor, centre_id)
+    actor.require(Permission.MEDICAL_RECORD, centre)
+    errors = Errors()
+    try:
+        ctype = ConsultationType(consultation_type)
+        if ctype not in CONSULTATION_TYPES:
+            raise ValueError
+    except ValueError:
+        errors.add("consultation_type", _("Choose the type of consultation."))
+        ctype = None
+    day_ = check_day(errors, "day", day or dt.date.today())
+    provider_ = errors.text("provider", provider, required=True)
+    vaccine_ = errors.text("vaccine", vaccine, required=ctype == ConsultationType.VACCINATION, max_length=100)
+    dose_ = errors.text("dose", dose, max_length=40)
+    facility_ = errors.text("facility", facility, required=ctype == ConsultationType.REFERRAL_HEALTH)
+    note_ = check_note(errors, note)
+    errors.raise_if_any()
+    details: dict[str, object] = {}
+    if ctype == ConsultationType.VACCINATION:
+        details.update(vaccine=vaccine_, dose=dose_ or "")
+    if ctype == ConsultationType.REFERRAL_HEALTH:
+        details["facility"] = facility_
+    with db.transaction(actor) as s:
+        resident = resident_in_centre(s, resident_id, centre)
+        details["under_five"] = under_five(resident.date_of_birth, day_)  # type: ignore[arg-type]
+        record = new_record(s, actor, centre_id=centre, resident_id=resident.id, kind=ServiceKind.MEDICAL,
+                            subtype=ctype.value, day=day_, provider=provider_, details=details,  # type: ignore[union-attr]
+                            note=note_)
+        s.flush()
+        return views(s, actor, [record])[0]
+
+
+def record_fit_to_travel(db: Database, actor: Actor, resident_id: uuid.UUID, *, status: FitStatus | str,
+                         valid_until: dt.date | None = None, day: dt.date | None = None,
+                         provider: str | None = None, note: str | None = None,
+                         centre_id: uuid.UUID | None = None) -> ServiceView:
+    """A fit-to-travel assessment (fit, not fit, fit with escort); "fit" needs a validity date."""
+    centre = centre_for(actor, centre_id)
+    actor.require(Permission.MEDICAL_RECORD, centre)
+    errors = Errors()
+    try:
+        status_ = FitStatus(status)
+    except ValueError:
+        errors.add("status", _("Choose the result of the assessment."))
+        status_ = None
+    day_ = check_day(errors, "day", day or dt.date.today())
+    provider_ = errors.text("provider", provider, required=True)
+    note_ = check_note(errors, note)
+    if valid_until is not None and (isinstance(valid_until, dt.datetime) or not isinstance(valid_until, dt.date)):
+        errors.add("valid_until", _("Enter a valid date."))
+        valid_until = None
+    if status_ in (FitStatus.FIT, FitStatus.FIT_WITH_ESCORT) and valid_until is None:
+        errors.add("valid_until", _("Enter the date until which the assessment is valid."))
+    if valid_until is not None and day_ is not None and valid_until < day_:
+        errors.add("valid_until", _("The assessment cannot expire before it was made."))
+    if valid_until is not None and day_ is not None and (valid_until - day_).days > 366:
+        errors.add("valid_until", _("An assessment is valid for one year at most."))
+    errors.raise_if_any()
+    details = {"fit_status": status_.value,  # type: ignore[union-attr]
+               "valid_until": valid_until.isoformat() if valid_until and status_ != FitStatus.NOT_FIT else None}
+    if details["valid_until"] is None:
+        del details["valid_until"]
+    with db.transaction(actor) as s:
+        resident = resident_in_centre(s, resident_id, centre)
+        record = new_record(s, actor, centre_id=centre, resident_id=resident.id, kind=ServiceKind.MEDICAL,
+                            subtype=ConsultationType.FIT_TO_TRAVEL.value, day=day_,  # type: ignore[arg-type]
+                            provider=provider_, details=details, note=note_)
+        s.flush()
+        return views(s, actor, [record])[0]
+
+
+def fit_to_travel(db: Database, actor: Actor, resident_id: uuid.UUID) -> FitToTravel | None:
+    """The resident's latest fit-to-travel result, for any role that may see services."""
+    actor.require(Permission.SERVICE_READ)
+    with db.transaction(actor, readonly=True) as s:
+        resident = get(s, Resident, as_uuid(resident_id), _("resident"))
+        return latest_fit_to_travel(s, resident.id)

@@ -26,8 +26,10 @@ class TimelineEvent:
 
 
 TIMELINE_SOURCES: list[str] = [
+    "transit_centre.registry.events:resident_events",
     "transit_centre.shelter.timeline:stay_events",
     "transit_centre.avrr.timeline:events",
+    "transit_centre.care.timeline:service_events",
 ]
 
 

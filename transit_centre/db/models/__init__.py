@@ -10,9 +10,16 @@ from transit_centre.db.models.core import (
     Stay,
     Vulnerability,
 )
-from transit_centre.db.models.services import ServiceParticipant, ServiceRecord
+from transit_centre.db.models.services import Partner, ServiceParticipant, ServiceRecord  # noqa: F401
 from transit_centre.db.models.avrr import (  # noqa: F401
     CashGrant, Disbursement, Movement, MovementCase, Receipt, ReturnCase, ReturnStepRecord,
+)
+from transit_centre.db.models.casework import (  # noqa: F401
+    DistributionRule, FlagType, FollowUp, ResidentFlag, RollCall, RollCallEntry, SharingConsent,
+)
+from transit_centre.db.models.consolidated import (  # noqa: F401
+    ImportedDisbursement, ImportedGrant, ImportedPackage, ImportedParticipant, ImportedReceipt,
+    ImportedResident, ImportedReturn, ImportedService, ImportedStay, ImportedVulnerability,
 )
 
 __all__ = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from transit_centre.db.base import Entity, StrEnum, Voidable, confidential
@@ -45,3 +45,21 @@ class ServiceParticipant(Entity):
     resident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("resident.id"), index=True)
 
     service: Mapped[ServiceRecord] = relationship(back_populates="participants")
+
+
+class Partner(Entity):
+    """An organisation residents are referred to under the national referral mechanism (MRN).
+
+    ``centre_id`` None: known to every centre; otherwise a local partner of that centre.
+    """
+
+    __tablename__ = "partner"
+    __table_args__ = (Index("ix_partner_name_folded", "name_folded"),)
+
+    centre_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("centre.id"), default=None, index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_folded: Mapped[str] = mapped_column(String(200), default="")
+    sector: Mapped[str] = mapped_column(String(32), default="other")
+    contact: Mapped[str | None] = mapped_column(String(200), default=None)
+    phone: Mapped[str | None] = mapped_column(String(32), default=None)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 09:46:10.008172
+Create Date: 2026-11-23 09:49:20.442263
 """
 from __future__ import annotations
 
@@ -196,6 +196,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('imp_disbursement', schema=None) as batch_op:
         batch_op.create_index('ix_imp_disbursement_centre_month', ['centre_code', 'month'], unique=False)
+        batch_op.create_index('ix_imp_disbursement_package', ['package_id'], unique=False)
 
     op.create_table('imp_grant',
     sa.Column('package_id', sa.Uuid(), nullable=False),
@@ -214,11 +215,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('imp_grant', schema=None) as batch_op:
         batch_op.create_index('ix_imp_grant_centre_month', ['centre_code', 'month'], unique=False)
+        batch_op.create_index('ix_imp_grant_package', ['package_id'], unique=False)
 
     op.create_table('imp_participant',
     sa.Column('package_id', sa.Uuid(), nullable=False),
     sa.Column('service_id', sa.Uuid(), nullable=False),
     sa.Column('resident_id', sa.Uuid(), nullable=False),
+    sa.Column('sex', sa.String(length=1), nullable=True),
+    sa.Column('age_band', sa.String(length=8), nullable=True),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('centre_code', sa.String(length=8), nullable=False),
     sa.Column('month', sa.String(length=7), nullable=False),
@@ -227,6 +231,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('imp_participant', schema=None) as batch_op:
         batch_op.create_index('ix_imp_participant_centre_month', ['centre_code', 'month'], unique=False)
+        batch_op.create_index('ix_imp_participant_package', ['package_id'], unique=False)
 
     op.create_table('imp_receipt',
     sa.Column('package_id', sa.Uuid(), nullable=False),
@@ -242,6 +247,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('imp_receipt', schema=None) as batch_op:
         batch_op.create_index('ix_imp_receipt_centre_month', ['centre_code', 'month'], unique=False)
+        batch_op.create_index('ix_imp_receipt_package', ['package_id'], unique=False)
 
     op.create_table('imp_resident',
     sa.Column('package_id', sa.Uuid(), nullable=False),
@@ -259,6 +265,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('imp_resident', schema=None) as batch_op:
         batch_op.create_index('ix_imp_resident_centre_month', ['centre_code', 'month'], unique=False)
+        batch_op.create_index('ix_imp_resident_package', ['package_id'], unique=False)
 
     op.create_table('imp_return',
     sa.Column('package_id', sa.Uuid(), nullable=False),
@@ -275,6 +282,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('imp_return', schema=None) as batch_op:
         batch_op.create_index('ix_imp_return_centre_month', ['centre_code', 'month'], unique=False)
+        batch_op.create_index('ix_imp_return_package', ['package_id'], unique=False)
 
     op.create_table('imp_service',
     sa.Column('package_id', sa.Uuid(), nullable=False),
@@ -283,6 +291,8 @@ def upgrade() -> None:
     sa.Column('subtype', sa.String(length=64), nullable=True),
     sa.Column('service_date', sa.Date(), nullable=False),
     sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('sex', sa.String(length=1), nullable=True),
+    sa.Column('age_band', sa.String(length=8), nullable=True),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('centre_code', sa.String(length=8), nullable=False),
     sa.Column('month', sa.String(length=7), nullable=False),
@@ -291,6 +301,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('imp_service', schema=None) as batch_op:
         batch_op.create_index('ix_imp_service_centre_month', ['centre_code', 'month'], unique=False)
+        batch_op.create_index('ix_imp_service_package', ['package_id'], unique=False)
 
     op.create_table('imp_stay',
     sa.Column('package_id', sa.Uuid(), nullable=False),
@@ -307,6 +318,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('imp_stay', schema=None) as batch_op:
         batch_op.create_index('ix_imp_stay_centre_month', ['centre_code', 'month'], unique=False)
+        batch_op.create_index('ix_imp_stay_package', ['package_id'], unique=False)
 
     op.create_table('imp_vulnerability',
     sa.Column('package_id', sa.Uuid(), nullable=False),
@@ -322,6 +334,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('imp_vulnerability', schema=None) as batch_op:
         batch_op.create_index('ix_imp_vulnerability_centre_month', ['centre_code', 'month'], unique=False)
+        batch_op.create_index('ix_imp_vulnerability_package', ['package_id'], unique=False)
 
     op.create_table('movement',
     sa.Column('centre_id', sa.Uuid(), nullable=False),
@@ -963,38 +976,47 @@ def downgrade() -> None:
 
     op.drop_table('movement')
     with op.batch_alter_table('imp_vulnerability', schema=None) as batch_op:
+        batch_op.drop_index('ix_imp_vulnerability_package')
         batch_op.drop_index('ix_imp_vulnerability_centre_month')
 
     op.drop_table('imp_vulnerability')
     with op.batch_alter_table('imp_stay', schema=None) as batch_op:
+        batch_op.drop_index('ix_imp_stay_package')
         batch_op.drop_index('ix_imp_stay_centre_month')
 
     op.drop_table('imp_stay')
     with op.batch_alter_table('imp_service', schema=None) as batch_op:
+        batch_op.drop_index('ix_imp_service_package')
         batch_op.drop_index('ix_imp_service_centre_month')
 
     op.drop_table('imp_service')
     with op.batch_alter_table('imp_return', schema=None) as batch_op:
+        batch_op.drop_index('ix_imp_return_package')
         batch_op.drop_index('ix_imp_return_centre_month')
 
     op.drop_table('imp_return')
     with op.batch_alter_table('imp_resident', schema=None) as batch_op:
+        batch_op.drop_index('ix_imp_resident_package')
         batch_op.drop_index('ix_imp_resident_centre_month')
 
     op.drop_table('imp_resident')
     with op.batch_alter_table('imp_receipt', schema=None) as batch_op:
+        batch_op.drop_index('ix_imp_receipt_package')
         batch_op.drop_index('ix_imp_receipt_centre_month')
 
     op.drop_table('imp_receipt')
     with op.batch_alter_table('imp_participant', schema=None) as batch_op:
+        batch_op.drop_index('ix_imp_participant_package')
         batch_op.drop_index('ix_imp_participant_centre_month')
 
     op.drop_table('imp_participant')
     with op.batch_alter_table('imp_grant', schema=None) as batch_op:
+        batch_op.drop_index('ix_imp_grant_package')
         batch_op.drop_index('ix_imp_grant_centre_month')
 
     op.drop_table('imp_grant')
     with op.batch_alter_table('imp_disbursement', schema=None) as batch_op:
+        batch_op.drop_index('ix_imp_disbursement_package')
         batch_op.drop_index('ix_imp_disbursement_centre_month')
 
     op.drop_table('imp_disbursement')
