@@ -1,0 +1,287 @@
+"""Where report figures come from: a centre's live tables or headquarters' imported packages.
+
+Both give the same set of subqueries with the same column names (``Sources``), so one set of
+aggregate queries (``reports/stats.py``) computes the figures of a centre's monthly export and
+of headquarters' consolidated reports: the numbers cannot drift apart.
+
+Every subquery has a ``ck`` column (the centre key: the centre id live, the centre code at
+headquarters). A person is counted once per centre: at headquarters the same resident UUID may
+come from two centres' packages (a transfer) and is joined within its centre (``scoped``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Date, Integer, and_, case, cast, func, literal, null, or_, select, union_all
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Subquery
+
+from transit_centre.db.models import (
+    CashGrant,
+    Centre,
+    Disbursement,
+    ImportedDisbursement,
+    ImportedGrant,
+    ImportedPackage,
+    ImportedParticipant,
+    ImportedReceipt,
+    ImportedResident,
+    ImportedReturn,
+    ImportedService,
+    ImportedStay,
+    ImportedVulnerability,
+    Receipt,
+    Resident,
+    ReturnCase,
+    ReturnStepRecord,
+    ServiceParticipant,
+    ServiceRecord,
+    Stay,
+    Vulnerability,
+)
+from transit_centre.enums import ReturnStep
+
+AGE_BANDS = ("0-4", "5-11", "12-17", "18-59", "60+")
+UNKNOWN_AGE = "unknown"
+
+
+@dataclass(frozen=True)
+class Period:
+    """Calendar days ``start`` to ``end``, both included."""
+
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def month(cls, year: int, month: int) -> "Period":
+        first = dt.date(year, month, 1)
+        nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+        return cls(first, nxt - dt.timedelta(days=1))
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    def nights(self, as_of: dt.date) -> int:
+        """Nights of the period up to the night of ``as_of`` (occupancy denominator)."""
+        last = min(self.end, as_of)
+        return max((last - self.start).days + 1, 0)
+
+    @property
+    def month_key(self) -> str:
+        return f"{self.start.year:04d}-{self.start.month:02d}"
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def age_band_case(dob: Any, on: dt.date) -> Any:
+    """SQL CASE giving the age band on ``on`` from a date of birth (portable, index friendly)."""
+    t5, t12, t18, t60 = (years_before(on, n) for n in (5, 12, 18, 60))
+    return case(
+        (dob.is_(None), UNKNOWN_AGE),
+        (dob > t5, "0-4"), (dob > t12, "5-11"), (dob > t18, "12-17"), (dob > t60, "18-59"),
+        else_="60+",
+    )
+
+
+def age_band(dob: dt.date | None, on: dt.date) -> str:
+    """The same bands in Python (for the data package and tests)."""
+    if dob is None:
+        return UNKNOWN_AGE
+    for years, band in ((5, "0-4"), (12, "5-11"), (18, "12-17"), (60, "18-59")):
+        if dob > years_before(on, years):
+            return band
+    return "60+"
+
+
+def _greatest(dialect: str, a: Any, b: Any) -> Any:
+    return func.max(a, b) if dialect == "sqlite" else func.greatest(a, b)
+
+
+def _least(dialect: str, a: Any, b: Any) -> Any:
+    return func.min(a, b) if dialect == "sqlite" else func.least(a, b)
+
+
+def _days(dialect: str, later: Any, earlier: Any) -> Any:
+    if dialect == "sqlite":
+        return cast(func.julianday(later) - func.julianday(earlier), Integer)
+    return later - earlier
+
+
+@dataclass(frozen=True)
+class Sources:
+    resident: Subquery       # id, ck, sex, nationality, age_band
+    stay: Subquery           # id, ck, resident_id, arrival_date, departure_date, departure_reason, nights
+    vulnerability: Subquery  # id, ck, resident_id, kind
+    service: Subquery        # id, ck, resident_id, kind, subtype, service_date, quantity, sex, age_band
+    participant: Subquery    # id, ck, service_id, resident_id
+    contacts: Subquery       # kind, subtype, mode ("individual"/"group"), sex, age_band: one per person served
+    returns: Subquery        # id, ck, resident_id, return_type, destination_country, departed_on, status
+    grant: Subquery          # id, ck, resident_id, return_case_id, kind, status, planned_amount, ...
+    disbursement: Subquery   # id, ck, grant_id, resident_id, grant_kind, disbursed_on, amount
+    receipt: Subquery        # id, ck, disbursement_id, issued_on, amount, voided
+    scoped: bool             # join residents within their centre key (headquarters)
+
+    def on_resident(self, resident_id: Any, ck: Any) -> Any:
+        r = self.resident.c
+        return and_(r.id == resident_id, r.ck == ck) if self.scoped else r.id == resident_id
+
+
+def _in_period(column: Any, period: Period) -> Any:
+    return column.between(period.start, period.end)
+
+
+def live_sources(session: Session, centre_ids: Sequence[uuid.UUID] | None, period: Period,
+                 as_of: dt.date) -> Sources:
+    """The centre's own tables, restricted to the centres and the period."""
+    dialect = session.get_bind().dialect.name
+    if centre_ids is None:  # an explicit list lets the (centre, date) indexes serve
+        centre_ids = list(session.scalars(select(Centre.id)))
+
+    def centre(col: Any) -> Any:
+        return col.in_(list(centre_ids))
+
+    resident = select(
+        Resident.id, Resident.centre_id.label("ck"), Resident.sex, Resident.nationality,
+        age_band_case(Resident.date_of_birth, period.end).label("age_band"),
+    ).subquery("r")
+
+    cap = min(period.end, as_of)
+    after_cap = literal(cap + dt.timedelta(days=1), Date)
+    first = _greatest(dialect, Stay.arrival_date, literal(period.start, Date))
+    last = _least(dialect, func.coalesce(Stay.departure_date, after_cap), after_cap)
+    nights = case((last > first, _days(dialect, last, first)), else_=0)
+    stay = select(
+        Stay.id, Stay.centre_id.label("ck"), Stay.resident_id, Stay.arrival_date, Stay.departure_date,
+        Stay.departure_reason, nights.label("nights"),
+    ).where(centre(Stay.centre_id), Stay.arrival_date <= period.end,
+            or_(Stay.departure_date.is_(None), Stay.departure_date >= period.start)).subquery("s")
+
+    vulnerability = select(
+        Vulnerability.id, null().label("ck"), Vulnerability.resident_id, Vulnerability.kind,
+        Vulnerability.identified_on, Vulnerability.resolved_on,
+    ).where(Vulnerability.voided_at.is_(None), Vulnerability.identified_on <= period.end,
+            or_(Vulnerability.resolved_on.is_(None), Vulnerability.resolved_on >= period.start)
+            ).subquery("v")
+
+    service_filter = (centre(ServiceRecord.centre_id), ServiceRecord.voided_at.is_(None),
+                      _in_period(ServiceRecord.service_date, period))
+    service = select(
+        ServiceRecord.id, ServiceRecord.centre_id.label("ck"), ServiceRecord.resident_id,
+        ServiceRecord.kind, ServiceRecord.subtype, ServiceRecord.service_date, ServiceRecord.quantity,
+    ).where(*service_filter).subquery("sv")
+    participant = select(
+        ServiceParticipant.id, ServiceRecord.centre_id.label("ck"), ServiceParticipant.service_id,
+        ServiceParticipant.resident_id,
+    ).join(ServiceRecord, ServiceRecord.id == ServiceParticipant.service_id).where(*service_filter
+                                                                                    ).subquery("p")
+    band = age_band_case(Resident.date_of_birth, period.end).label("age_band")
+    contacts = union_all(
+        select(ServiceRecord.kind, ServiceRecord.subtype, literal("individual").label("mode"),
+               Resident.sex, band).join(Resident, Resident.id == ServiceRecord.resident_id)
+        .where(*service_filter),
+        select(ServiceRecord.kind, ServiceRecord.subtype, literal("group"), Resident.sex, band)
+        .select_from(ServiceParticipant)
+        .join(ServiceRecord, ServiceRecord.id == ServiceParticipant.service_id)
+        .join(Resident, Resident.id == ServiceParticipant.resident_id).where(*service_filter),
+    ).subquery("e")
+
+    returns = select(
+        ReturnCase.id, ReturnCase.centre_id.label("ck"), ReturnCase.resident_id, ReturnCase.return_type,
+        ReturnCase.destination_country, ReturnStepRecord.done_on.label("departed_on"), ReturnCase.status,
+    ).join(ReturnStepRecord, ReturnStepRecord.return_case_id == ReturnCase.id).where(
+        centre(ReturnCase.centre_id), ReturnStepRecord.step == ReturnStep.DEPARTED,
+        ReturnStepRecord.voided_at.is_(None), ReturnStepRecord.skipped.is_(False),
+        _in_period(ReturnStepRecord.done_on, period),
+    ).subquery("rt")
+
+    paid = (centre(Disbursement.centre_id), Disbursement.voided_at.is_(None),
+            _in_period(Disbursement.disbursed_on, period))
+    grant = select(
+        CashGrant.id, CashGrant.centre_id.label("ck"), CashGrant.resident_id, CashGrant.return_case_id,
+        CashGrant.kind, CashGrant.status, CashGrant.planned_amount, CashGrant.approved_amount,
+        CashGrant.planned_on,
+    ).where(centre(CashGrant.centre_id), or_(
+        _in_period(CashGrant.planned_on, period),
+        CashGrant.id.in_(select(Disbursement.grant_id).where(*paid)),
+    )).subquery("g")
+    disbursement = select(
+        Disbursement.id, Disbursement.centre_id.label("ck"), Disbursement.grant_id, CashGrant.resident_id,
+        CashGrant.kind.label("grant_kind"), Disbursement.disbursed_on, Disbursement.amount,
+    ).join(CashGrant, CashGrant.id == Disbursement.grant_id).where(*paid).subquery("d")
+    receipt = select(
+        Receipt.id, Receipt.centre_id.label("ck"), Receipt.disbursement_id, Receipt.issued_on,
+        Receipt.amount, case((Receipt.voided_at.is_not(None), 1), else_=0).label("voided"),
+    ).where(centre(Receipt.centre_id), _in_period(Receipt.issued_on, period)).subquery("rc")
+    return Sources(resident, stay, vulnerability, service, participant, contacts, returns, grant,
+                   disbursement, receipt, scoped=False)
+
+
+def active_packages(centre_codes: Sequence[str] | None, first_month: str, last_month: str) -> Any:
+    """Ids of the packages reports read: not superseded, in the months and centres asked."""
+    query = select(ImportedPackage.id).where(
+        ImportedPackage.superseded_at.is_(None), ImportedPackage.month >= first_month,
+        ImportedPackage.month <= last_month)
+    if centre_codes is not None:
+        query = query.where(ImportedPackage.centre_code.in_(list(centre_codes)))
+    return query
+
+
+def consolidated_sources(centre_codes: Sequence[str] | None, period: Period) -> Sources:
+    """Headquarters' imported rows, one active package per centre and month.
+
+    Records that appear in several months' packages (a resident staying across a month end)
+    are read once, in the version of the latest month; a stay's bed-nights are the sum of its
+    months.
+    """
+    first_month = period.month_key
+    last_month = f"{period.end.year:04d}-{period.end.month:02d}"
+    packages = active_packages(centre_codes, first_month, last_month)
+
+    def latest(model: Any, *columns: Any, name: str, extra: Sequence[Any] = ()) -> Subquery:
+        window = {"partition_by": (model.centre_code, model.id), "order_by": model.month.desc()}
+        inner = select(
+            model.id, model.centre_code.label("ck"), *columns, *extra,
+            func.row_number().over(**window).label("rn"),
+        ).where(model.package_id.in_(packages)).subquery(name + "_all")
+        keep = [inner.c[c.key] for c in inner.c if c.key != "rn"]
+        return select(*keep).where(inner.c.rn == 1).subquery(name)
+
+    def rows(model: Any, *columns: Any, name: str) -> Subquery:
+        return select(model.id, model.centre_code.label("ck"), *columns).where(
+            model.package_id.in_(packages)).subquery(name)
+
+    R, S, V = ImportedResident, ImportedStay, ImportedVulnerability
+    resident = latest(R, R.sex, R.nationality, R.age_band, name="r")
+    nights = func.sum(S.nights).over(partition_by=(S.centre_code, S.id)).label("nights")
+    stay = latest(S, S.resident_id, S.arrival_date, S.departure_date, S.departure_reason,
+                  name="s", extra=[nights])
+    vulnerability = latest(V, V.resident_id, V.kind, V.identified_on, V.resolved_on, name="v")
+    Sv, P, Rt = ImportedService, ImportedParticipant, ImportedReturn
+    service = rows(Sv, Sv.resident_id, Sv.kind, Sv.subtype, Sv.service_date, Sv.quantity, name="sv")
+    participant = rows(P, P.service_id, P.resident_id, name="p")
+    returns = rows(Rt, Rt.resident_id, Rt.return_type, Rt.destination_country, Rt.departed_on,
+                   Rt.status, name="rt")
+    G, D, Rc = ImportedGrant, ImportedDisbursement, ImportedReceipt
+    grant = latest(G, G.resident_id, G.return_case_id, G.kind, G.status, G.planned_amount,
+                   G.approved_amount, G.planned_on, name="g")
+    disbursement = rows(D, D.grant_id, D.resident_id, D.grant_kind, D.disbursed_on, D.amount, name="d")
+    receipt = rows(Rc, Rc.disbursement_id, Rc.issued_on, Rc.amount, Rc.voided, name="rc")
+    contacts = union_all(
+        select(Sv.kind, Sv.subtype, literal("individual").label("mode"), Sv.sex, Sv.age_band)
+        .where(Sv.package_id.in_(packages), Sv.resident_id.is_not(None)),
+        select(Sv.kind, Sv.subtype, literal("group"), P.sex, P.age_band)
+        .join(Sv, (Sv.id == P.service_id) & (Sv.package_id == P.package_id))
+        .where(P.package_id.in_(packages)),
+    ).subquery("e")
+    return Sources(resident, stay, vulnerability, service, participant, contacts, returns, grant,
+                   disbursement, receipt, scoped=True)

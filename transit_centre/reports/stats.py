@@ -1,0 +1,247 @@
+"""Report figures for one centre (or all) and a period: arrivals, occupancy, who was
+accommodated, services, returns and cash.
+
+Every figure is one aggregate SQL query (GROUP BY) over ``Sources``, so the same code serves a
+centre's live data (monthly export, dashboard) and headquarters' imported packages
+(consolidated reports). Definitions (kept in the XLSX notes):
+
+- arrivals / departures: stays whose arrival / departure date falls in the period;
+- present at period end: stays covering the night of the last day;
+- bed-nights: nights spent in the period (up to the day the figures are made);
+- accommodated residents: people with a stay in the period, counted once per centre; their age
+  band is their age on the last day of the period;
+- service contacts: one per person served (the resident of an individual record, each participant
+  of a group record); medical "under 5" uses the same age band;
+- returns: return cases whose "departed" step is dated in the period;
+- cash: disbursements paid in the period and not voided; voided receipts issued in the period.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import distinct, func, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from transit_centre.db.engine import Database
+from transit_centre.db.models import Centre
+from transit_centre.enums import ServiceKind
+from transit_centre.reports.sources import Period, Sources, live_sources
+from transit_centre.security.permissions import Actor, Permission
+
+
+@dataclass(frozen=True)
+class ServiceLine:
+    kind: str
+    subtype: str
+    records: int
+    quantity: int
+    contacts: int
+    male: int
+    female: int
+    under5: int
+
+
+@dataclass(frozen=True)
+class Stats:
+    start: dt.date
+    end: dt.date
+    arrivals: int
+    departures: int
+    departures_by_reason: tuple[tuple[str, int], ...]
+    present_at_end: int
+    bed_nights: int
+    capacity_nights: int
+    accommodated: int
+    # (nationality or "", sex, age band, people)
+    demographics: tuple[tuple[str, str, str, int], ...]
+    # (vulnerability kind, male, female)
+    vulnerabilities: tuple[tuple[str, int, int], ...]
+    services: tuple[ServiceLine, ...]
+    # (mode "individual"/"group", sessions, male contacts, female contacts)
+    mhpss: tuple[tuple[str, int, int, int], ...]
+    # (return type, destination country, male, female)
+    returns: tuple[tuple[str, str, int, int], ...]
+    # (grant kind, people, total XOF)
+    cash: tuple[tuple[str, int, int], ...]
+    voided_receipts: int
+    voided_receipts_xof: int
+
+    @property
+    def occupancy(self) -> float | None:
+        return self.bed_nights / self.capacity_nights if self.capacity_nights else None
+
+    @property
+    def returns_total(self) -> int:
+        return sum(m + f for _t, _c, m, f in self.returns)
+
+    @property
+    def cash_total(self) -> int:
+        return sum(total for _k, _n, total in self.cash)
+
+    def service_total(self, kind: str, field: str = "records") -> int:
+        return sum(getattr(line, field) for line in self.services if line.kind == kind)
+
+
+def _s(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(value.value if isinstance(value, enum.Enum) else value)
+
+
+def compute(session: Session, src: Sources, period: Period, capacity_nights: int) -> Stats:
+    """All figures from one ``Sources``; about a dozen GROUP BY queries."""
+    S, R, V = src.stay, src.resident, src.vulnerability
+    Sv, P, Rt, D, Rc = src.service, src.participant, src.returns, src.disbursement, src.receipt
+
+    arrivals = session.scalar(select(func.count()).select_from(S).where(
+        S.c.arrival_date.between(period.start, period.end))) or 0
+    by_reason = session.execute(
+        select(S.c.departure_reason, func.count()).where(S.c.departure_date.between(period.start, period.end))
+        .group_by(S.c.departure_reason)).all()
+    present = session.scalar(select(func.count()).select_from(S).where(
+        S.c.arrival_date <= period.end,
+        (S.c.departure_date.is_(None)) | (S.c.departure_date > period.end))) or 0
+    bed_nights = session.scalar(select(func.coalesce(func.sum(S.c.nights), 0))) or 0
+
+    people = select(S.c.resident_id, S.c.ck).distinct().subquery("people")
+    demo_rows = session.execute(
+        select(R.c.nationality, R.c.sex, R.c.age_band, func.count())
+        .select_from(people).join(R, src.on_resident(people.c.resident_id, people.c.ck))
+        .group_by(R.c.nationality, R.c.sex, R.c.age_band)).all()
+    vul_on = (V.c.resident_id == people.c.resident_id) & (
+        (V.c.ck == people.c.ck) if src.scoped else literal(True))
+    vul_rows = session.execute(
+        select(V.c.kind, R.c.sex, func.count())
+        .select_from(people).join(R, src.on_resident(people.c.resident_id, people.c.ck))
+        .join(V, vul_on).group_by(V.c.kind, R.c.sex)).all()
+
+    records = session.execute(
+        select(Sv.c.kind, Sv.c.subtype, func.count(), func.coalesce(func.sum(Sv.c.quantity), 0))
+        .group_by(Sv.c.kind, Sv.c.subtype)).all()
+    part_on = (P.c.service_id == Sv.c.id) & ((P.c.ck == Sv.c.ck) if src.scoped else literal(True))
+    e = src.contacts.c
+    contact_rows = session.execute(
+        select(e.kind, e.subtype, e.mode, e.sex, e.age_band, func.count())
+        .group_by(e.kind, e.subtype, e.mode, e.sex, e.age_band)).all()
+    mhpss = ServiceKind.MHPSS.value
+    individual_sessions = session.scalar(select(func.count()).select_from(Sv).where(
+        Sv.c.kind == mhpss, Sv.c.resident_id.is_not(None))) or 0
+    group_sessions = session.scalar(select(func.count(distinct(P.c.service_id))).select_from(P)
+                                    .join(Sv, part_on).where(Sv.c.kind == mhpss)) or 0
+    mhpss_sessions = [("individual", individual_sessions), ("group", group_sessions)]
+
+    return_rows = session.execute(
+        select(Rt.c.return_type, Rt.c.destination_country, R.c.sex, func.count())
+        .select_from(Rt).outerjoin(R, src.on_resident(Rt.c.resident_id, Rt.c.ck))
+        .group_by(Rt.c.return_type, Rt.c.destination_country, R.c.sex)).all()
+    cash_rows = session.execute(
+        select(D.c.grant_kind, func.count(distinct(D.c.resident_id)), func.sum(D.c.amount))
+        .group_by(D.c.grant_kind)).all()
+    voided = session.execute(
+        select(func.count(), func.coalesce(func.sum(Rc.c.amount), 0)).where(Rc.c.voided == 1)).one()
+
+    return Stats(
+        start=period.start, end=period.end, arrivals=int(arrivals),
+        departures=sum(int(n) for _r, n in by_reason),
+        departures_by_reason=tuple(sorted((_s(r), int(n)) for r, n in by_reason)),
+        present_at_end=int(present), bed_nights=int(bed_nights), capacity_nights=int(capacity_nights),
+        accommodated=sum(int(n) for *_k, n in demo_rows),
+        demographics=tuple(sorted((_s(nat), _s(sex), _s(band), int(n)) for nat, sex, band, n in demo_rows)),
+        vulnerabilities=_by_sex(vul_rows),
+        services=_service_lines(records, contact_rows),
+        mhpss=_mhpss(contact_rows, mhpss_sessions),
+        returns=_returns(return_rows),
+        cash=tuple(sorted((_s(k), int(n), int(t or 0)) for k, n, t in cash_rows)),
+        voided_receipts=int(voided[0]), voided_receipts_xof=int(voided[1] or 0),
+    )
+
+
+def _by_sex(rows: list[Any]) -> tuple[tuple[str, int, int], ...]:
+    acc: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for kind, sex, n in rows:
+        acc[_s(kind)][0 if _s(sex) == "M" else 1] += int(n)
+    return tuple(sorted((k, m, f) for k, (m, f) in acc.items()))
+
+
+_KIND_ORDER = {k.value: i for i, k in enumerate(ServiceKind)}
+
+
+def _service_lines(records: list[Any], contacts: list[Any]) -> tuple[ServiceLine, ...]:
+    acc: dict[tuple[str, str], list[int]] = {}
+    for kind, subtype, n, qty in records:
+        acc[(_s(kind), _s(subtype))] = [int(n), int(qty or 0), 0, 0, 0, 0]
+    for kind, subtype, _mode, sex, band, n in contacts:
+        line = acc.setdefault((_s(kind), _s(subtype)), [0, 0, 0, 0, 0, 0])
+        line[2] += int(n)
+        if _s(sex) == "M":
+            line[3] += int(n)
+        elif _s(sex) == "F":
+            line[4] += int(n)
+        if _s(band) == "0-4":
+            line[5] += int(n)
+    ordered = sorted(acc.items(), key=lambda item: (_KIND_ORDER.get(item[0][0], 99), item[0][1]))
+    return tuple(ServiceLine(k, st, *values) for (k, st), values in ordered)
+
+
+def _mhpss(contacts: list[Any], sessions: list[Any]) -> tuple[tuple[str, int, int, int], ...]:
+    acc: dict[str, list[int]] = {"individual": [0, 0, 0], "group": [0, 0, 0]}
+    for mode, n in sessions:
+        acc[_s(mode)][0] = int(n)
+    for kind, _subtype, mode, sex, _band, n in contacts:
+        if _s(kind) != ServiceKind.MHPSS.value:
+            continue
+        line = acc[_s(mode)]
+        if _s(sex) == "M":
+            line[1] += int(n)
+        elif _s(sex) == "F":
+            line[2] += int(n)
+    return tuple((mode, values[0], values[1], values[2]) for mode, values in acc.items())
+
+
+def _returns(rows: list[Any]) -> tuple[tuple[str, str, int, int], ...]:
+    acc: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for rtype, country, sex, n in rows:
+        acc[(_s(rtype), _s(country))][0 if _s(sex) == "M" else 1] += int(n)
+    return tuple(sorted((t, c, m, f) for (t, c), (m, f) in acc.items()))
+
+
+# --- the services the screens and the command line call -------------------------------------
+
+def scope_centres(actor: Actor, centre_id: uuid.UUID | None, permission: Permission) -> list[uuid.UUID] | None:
+    """Check the permission and return the centres the figures cover (None: every centre)."""
+    actor.require(permission, centre_id)
+    if centre_id is not None:
+        return [centre_id]
+    visible = actor.visible_centres()
+    return None if visible is None else sorted(visible)
+
+
+def capacity_nights(session: Session, centre_ids: list[uuid.UUID] | None, period: Period,
+                    as_of: dt.date) -> int:
+    query = select(func.coalesce(func.sum(Centre.capacity), 0))
+    if centre_ids is not None:
+        query = query.where(Centre.id.in_(centre_ids))
+    else:
+        query = query.where(Centre.active.is_(True))
+    return int(session.scalar(query) or 0) * period.nights(as_of)
+
+
+def live_stats(session: Session, centre_ids: list[uuid.UUID] | None, period: Period,
+               as_of: dt.date | None = None) -> Stats:
+    """Session-level: figures of live data (used inside the export's own transaction)."""
+    as_of = as_of or dt.date.today()
+    src = live_sources(session, centre_ids, period, as_of)
+    return compute(session, src, period, capacity_nights(session, centre_ids, period, as_of))
+
+
+def period_statistics(db: Database, actor: Actor, centre_id: uuid.UUID | None, period: Period,
+                      as_of: dt.date | None = None) -> Stats:
+    """Figures of one centre (or every centre the user sees) for a period."""
+    centre_ids = scope_centres(actor, centre_id, Permission.REPORT_READ)
+    with db.transaction(actor, readonly=True) as s:
+        return live_stats(s, centre_ids, period, as_of)
