@@ -32,4 +32,11 @@ def _perm(permission: Permission) -> Callable[[Actor], bool]:
 
 
 PAGES: list[PageSpec] = [
+    PageSpec("shelter", N_("Shelter"), "transit_centre.ui.shelter:ShelterPage", _perm(Permission.SHELTER_READ),
+             N_("Tonight's occupancy: each room with its beds and who sleeps in them, free beds by kind and "
+                "capacity against residents present. Select a free bed and press Check in (or double-click "
+                "it) to admit a resident; select a resident to move them to another bed, transfer them to "
+                "another centre or check them out with a reason. A minor goes to a minors' bed, a woman to "
+                "a women's or family bed: to choose otherwise, give the reason. Rooms and beds are added "
+                "and retired with Rooms and beds (centre managers).")),
 ]

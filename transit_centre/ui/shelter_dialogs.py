@@ -1,0 +1,302 @@
+"""Shelter dialogs: check-in, bed move, transfer and check-out.
+
+Each dialog validates through its service: nothing is saved until the service accepts, and
+the service's messages are shown next to the fields. A refused bed choice (a minor outside a
+minors' bed...) points at the "reason" field so the user can override with a reason.
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from transit_centre.admin.centres import list_centres
+from transit_centre.enums import DepartureReason
+from transit_centre.errors import DomainError
+from transit_centre.i18n import _, format_date
+from transit_centre.security.permissions import Permission
+from transit_centre.shelter import admission, occupancy
+from transit_centre.shelter.stays import PresentResident
+from transit_centre.ui.context import UiContext
+from transit_centre.ui.errors import show_error
+from transit_centre.ui.widgets import EnumCombo, FieldErrors, date_edit, required
+
+SEARCH_DELAY_MS = 250
+
+
+def bed_text(slot: occupancy.BedSlot, room: str) -> str:
+    return _("Room {room} – bed {bed} ({kind})").format(room=room, bed=slot.label, kind=slot.kind.label)
+
+
+def fill_free_beds(combo: QComboBox, ctx: UiContext, centre_id: uuid.UUID, *, none_text: str,
+                   select: uuid.UUID | None = None) -> None:
+    """Fill a combo with "no bed" then the centre's free beds, grouped by room."""
+    combo.clear()
+    combo.addItem(none_text, None)
+    view = occupancy.occupancy(ctx.db, ctx.actor, centre_id)
+    for room in view.rooms:
+        for slot in room.beds:
+            if slot.occupant is None:
+                combo.addItem(bed_text(slot, room.name), str(slot.bed_id))
+    if select is not None:
+        combo.setCurrentIndex(max(combo.findData(str(select)), 0))
+
+
+def _bed_id(combo: QComboBox) -> uuid.UUID | None:
+    data = combo.currentData()
+    return uuid.UUID(data) if data else None
+
+
+class _ServiceDialog(QDialog):
+    """A dialog whose OK button calls a service and closes only when the service accepts."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None, title: str, name: str) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName(name)
+        self.setWindowTitle(title)
+        self.errors = FieldErrors()
+        self.form = QFormLayout()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        self.result_view: admission.StayView | None = None
+        layout = QVBoxLayout(self)
+        self.header = QLabel()
+        self.header.setObjectName("dialogHeader")
+        self.header.setWordWrap(True)
+        layout.addWidget(self.header)
+        layout.addLayout(self.form)
+        layout.addWidget(self.errors.general_label())
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+
+    def call(self) -> admission.StayView:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def submit(self) -> bool:
+        self.errors.clear()
+        try:
+            self.result_view = self.call()
+        except DomainError as exc:
+            self.errors.show(exc)
+            return False
+        except Exception as exc:  # noqa: BLE001 - unexpected: log and tell, keep the dialog
+            show_error(self, exc)
+            return False
+        self.accept()
+        return True
+
+    def _reason_field(self) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName("overrideReason")
+        edit.setPlaceholderText(_("Only when the bed does not suit the person (a child with a parent...)"))
+        self.errors.add_row(self.form, _("Reason for this bed"), "override_reason", edit)
+        return edit
+
+
+class CheckInDialog(_ServiceDialog):
+    """Admission: find the resident by name or case number, choose a bed, arrival date."""
+
+    def __init__(self, ctx: UiContext, centre_id: uuid.UUID, parent: QWidget | None = None, *,
+                 bed_id: uuid.UUID | None = None, search: Callable[[str], list] | None = None) -> None:
+        super().__init__(ctx, parent, _("Check in a resident"), "checkInDialog")
+        self.centre_id = centre_id
+        self.search_function = search or self._default_search
+        self.search = QLineEdit()
+        self.search.setObjectName("residentSearch")
+        self.search.setPlaceholderText(_("Type a name or a case number"))
+        self.results = QListWidget()
+        self.results.setObjectName("residentResults")
+        self.results.setMinimumHeight(140)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(SEARCH_DELAY_MS)
+        self.timer.timeout.connect(self.run_search)
+        self.search.textChanged.connect(lambda _t: self.timer.start())
+        self.search.returnPressed.connect(self.run_search)
+        self.errors.add_row(self.form, required(_("Resident")), "resident", self.search)
+        self.form.addRow("", self.results)
+        self.bed = QComboBox()
+        self.bed.setObjectName("bedCombo")
+        fill_free_beds(self.bed, ctx, centre_id, none_text=_("No bed yet"), select=bed_id)
+        self.errors.add_row(self.form, _("Bed"), "bed_id", self.bed)
+        self.arrival = date_edit()
+        self.arrival.setObjectName("arrivalDate")
+        self.errors.add_row(self.form, required(_("Arrival date")), "arrival_date", self.arrival)
+        self.arrived_from = QLineEdit()
+        self.arrived_from.setObjectName("arrivedFrom")
+        self.arrived_from.setPlaceholderText(_("Town, border post or organisation that referred them"))
+        self.errors.add_row(self.form, _("Arrived from"), "arrived_from", self.arrived_from)
+        self.reason = self._reason_field()
+        self.header.setText(_("Admission to {centre}. Residents already present somewhere are not listed.")
+                            .format(centre=ctx.centre_name or ""))
+        self.search.setFocus()
+
+    def _default_search(self, text: str) -> list[tuple[uuid.UUID, str]]:
+        """(id, text) of residents not present anywhere: the registry's search when it exists."""
+        try:
+            from transit_centre.registry.search import ResidentFilter, resident_page
+        except ImportError:  # pragma: no cover - the registry ships with the application
+            from transit_centre.shelter.search import find_residents
+
+            return [(r.id, r.display) for r in find_residents(self.ctx.db, self.ctx.actor, text)
+                    if r.present_centre is None]
+        rows = resident_page(self.ctx.db, self.ctx.actor,
+                             ResidentFilter(text=text, presence="departed", centre_id=self.centre_id), limit=30)
+        return [(r.id, _("{case} – {first} {last}{born}").format(
+            case=r.case_number, first=r.first_name, last=r.last_name,
+            born=(" (" + format_date(r.date_of_birth) + ")") if r.date_of_birth else ""))
+            for r in rows]
+
+    def run_search(self) -> None:
+        self.timer.stop()
+        text = self.search.text().strip()
+        self.results.clear()
+        if not text:
+            return
+        try:
+            found = self.search_function(text)
+        except DomainError as exc:
+            self.errors.show(exc)
+            return
+        for resident_id, label in found:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, str(resident_id))
+            self.results.addItem(item)
+        if self.results.count():
+            self.results.setCurrentRow(0)
+        else:
+            item = QListWidgetItem(_("Nobody found. Register the resident first."))
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.results.addItem(item)
+
+    def selected_resident(self) -> uuid.UUID | None:
+        item = self.results.currentItem()
+        data = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return uuid.UUID(data) if data else None
+
+    def call(self) -> admission.StayView:
+        resident_id = self.selected_resident()
+        if resident_id is None:
+            raise DomainError(_("Find the resident and select them in the list."), field="resident")
+        return admission.check_in(
+            self.ctx.db, self.ctx.actor, resident_id, centre_id=self.centre_id,
+            arrival_date=self.arrival.date().toPython(), bed_id=_bed_id(self.bed),
+            arrived_from=self.arrived_from.text(), override_reason=self.reason.text())
+
+
+def _who(resident: PresentResident) -> str:
+    bed = (_("bed {bed}, room {room}").format(bed=resident.bed_label, room=resident.room_name)
+           if resident.bed_label else _("no bed"))
+    return _("{name} ({case}), since {date}, {bed}").format(
+        name=resident.full_name, case=resident.case_number, date=format_date(resident.arrival_date), bed=bed)
+
+
+class MoveBedDialog(_ServiceDialog):
+    def __init__(self, ctx: UiContext, centre_id: uuid.UUID, resident: PresentResident,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent, _("Move to another bed"), "moveBedDialog")
+        self.resident = resident
+        self.header.setText(_who(resident))
+        self.bed = QComboBox()
+        self.bed.setObjectName("bedCombo")
+        fill_free_beds(self.bed, ctx, centre_id, none_text=_("No bed (free this bed)"))
+        if self.bed.count() > 1:
+            self.bed.setCurrentIndex(1)
+        self.errors.add_row(self.form, required(_("New bed")), "bed_id", self.bed)
+        self.reason = self._reason_field()
+
+    def call(self) -> admission.StayView:
+        return admission.move_bed(self.ctx.db, self.ctx.actor, self.resident.stay_id, _bed_id(self.bed),
+                                  override_reason=self.reason.text())
+
+
+class TransferDialog(_ServiceDialog):
+    """Transfer: the receiving centre, the date and (if the user works there) a bed."""
+
+    def __init__(self, ctx: UiContext, centre_id: uuid.UUID, resident: PresentResident,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent, _("Transfer to another centre"), "transferDialog")
+        self.resident = resident
+        self.header.setText(_who(resident))
+        self.centre = QComboBox()
+        self.centre.setObjectName("centreCombo")
+        self.centre.addItem("", None)
+        for c in list_centres(ctx.db, ctx.actor, only_visible=False):
+            if c.id != centre_id:
+                self.centre.addItem(c.display, str(c.id))
+        self.centre.currentIndexChanged.connect(self._centre_changed)
+        self.errors.add_row(self.form, required(_("To centre")), "to_centre_id", self.centre)
+        self.day = date_edit()
+        self.day.setObjectName("transferDate")
+        self.errors.add_row(self.form, required(_("Transfer date")), "day", self.day)
+        self.bed = QComboBox()
+        self.bed.setObjectName("bedCombo")
+        self.errors.add_row(self.form, _("Bed there"), "bed_id", self.bed)
+        self.note = QLineEdit()
+        self.note.setObjectName("transferNote")
+        self.errors.add_row(self.form, _("Note"), "note", self.note)
+        self.reason = self._reason_field()
+        self._centre_changed()
+
+    def _target(self) -> uuid.UUID | None:
+        data = self.centre.currentData()
+        return uuid.UUID(data) if data else None
+
+    def _centre_changed(self) -> None:
+        target = self._target()
+        self.bed.clear()
+        if target is not None and self.ctx.actor.can(Permission.SHELTER_WRITE, target):
+            try:
+                fill_free_beds(self.bed, self.ctx, target, none_text=_("Assigned on arrival"))
+            except DomainError:
+                self.bed.addItem(_("Assigned on arrival"), None)
+            self.bed.setEnabled(True)
+        else:
+            self.bed.addItem(_("Assigned on arrival by the receiving centre"), None)
+            self.bed.setEnabled(False)
+
+    def call(self) -> admission.StayView:
+        target = self._target()
+        if target is None:
+            raise DomainError(_("Choose the centre the resident goes to."), field="to_centre_id")
+        return admission.transfer(self.ctx.db, self.ctx.actor, self.resident.stay_id, target,
+                                  day=self.day.date().toPython(), bed_id=_bed_id(self.bed),
+                                  note=self.note.text(), override_reason=self.reason.text())
+
+
+class CheckOutDialog(_ServiceDialog):
+    def __init__(self, ctx: UiContext, resident: PresentResident, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent, _("Check out"), "checkOutDialog")
+        self.resident = resident
+        self.header.setText(_who(resident))
+        self.reason_combo = EnumCombo(DepartureReason, members=admission.CHECK_OUT_REASONS)
+        self.reason_combo.setObjectName("departureReason")
+        self.errors.add_row(self.form, required(_("Reason")), "reason", self.reason_combo)
+        self.day = date_edit()
+        self.day.setObjectName("departureDate")
+        self.errors.add_row(self.form, required(_("Departure date")), "day", self.day)
+        self.note = QPlainTextEdit()
+        self.note.setObjectName("departureNote")
+        self.note.setFixedHeight(70)
+        self.errors.add_row(self.form, _("Note (required for “Other”)"), "note", self.note)
+
+    def call(self) -> admission.StayView:
+        return admission.check_out(self.ctx.db, self.ctx.actor, self.resident.stay_id,
+                                   reason=self.reason_combo.value(), day=self.day.date().toPython(),
+                                   note=self.note.toPlainText())
