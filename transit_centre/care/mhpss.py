@@ -12,6 +12,7 @@ from transit_centre.care.records import (
     ServiceView,
     add_attendees,
     attendees_present,
+    check_attendees,
     centre_for,
     check_day,
     check_note,
@@ -68,12 +69,13 @@ def record_group_activity(db: Database, actor: Actor, *, activity_type: MhpssTyp
     errors = Errors()
     stype = _type(errors, activity_type, MHPSS_GROUP)
     title_ = errors.text("title", title, required=True, max_length=150)
+    wanted = check_attendees(errors, attendee_ids)
     day_ = check_day(errors, "day", day or dt.date.today())
     provider_ = errors.text("provider", provider, required=True)
     note_ = check_note(errors, note)
     errors.raise_if_any()
     with db.transaction(actor) as s:
-        ids = attendees_present(s, centre, day_, attendee_ids)  # type: ignore[arg-type]
+        ids = attendees_present(s, centre, day_, wanted)  # type: ignore[arg-type]
         record = new_record(s, actor, centre_id=centre, resident_id=None, kind=ServiceKind.MHPSS,
                             subtype=stype.value, day=day_, quantity=len(ids),  # type: ignore[union-attr,arg-type]
                             provider=provider_, details={"title": title_}, note=note_)

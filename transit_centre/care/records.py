@@ -260,6 +260,18 @@ def new_record(session: Session, actor: Actor, *, centre_id: uuid.UUID, resident
     return record
 
 
+def check_attendees(errors: Errors, resident_ids: Any) -> list[uuid.UUID]:
+    """The distinct ids of an attendance list; at least one, each a real id."""
+    try:
+        wanted = list(dict.fromkeys(as_uuid(r) for r in resident_ids or ()))
+    except TypeError:
+        wanted = []
+    if not wanted or None in wanted:
+        errors.add("attendees", _("Tick at least one participant."))
+        return []
+    return wanted  # type: ignore[return-value]
+
+
 def attendees_present(session: Session, centre_id: uuid.UUID, day: dt.date, resident_ids: Any) -> list[uuid.UUID]:
     """Validated attendance list of a group activity: residents present in the centre on ``day``."""
     from transit_centre.shelter.stays import present_in_session

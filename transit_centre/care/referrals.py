@@ -20,6 +20,7 @@ from transit_centre.care.records import (
     add_attendees,
     as_uuid,
     attendees_present,
+    check_attendees,
     centre_for,
     check_day,
     new_record,
@@ -55,6 +56,7 @@ def record_counselling(db: Database, actor: Actor, *, counselling_type: Counsell
     day_ = check_day(errors, "day", day or dt.date.today())
     provider_ = errors.text("provider", provider, required=True)
     topics_ = errors.text("topics", topics, max_length=500)
+    wanted = check_attendees(errors, attendee_ids) if ctype == CounsellingType.GROUP else []
     errors.raise_if_any()
     details = {"topics": topics_} if topics_ else {}
     with db.transaction(actor) as s:
@@ -63,7 +65,7 @@ def record_counselling(db: Database, actor: Actor, *, counselling_type: Counsell
             record = new_record(s, actor, centre_id=centre, resident_id=resident.id, kind=ServiceKind.COUNSELLING,
                                 subtype=ctype.value, day=day_, provider=provider_, details=details)  # type: ignore[arg-type]
         else:
-            ids = attendees_present(s, centre, day_, attendee_ids)  # type: ignore[arg-type]
+            ids = attendees_present(s, centre, day_, wanted)  # type: ignore[arg-type]
             record = new_record(s, actor, centre_id=centre, resident_id=None, kind=ServiceKind.COUNSELLING,
                                 subtype=CounsellingType.GROUP.value, day=day_, quantity=len(ids),  # type: ignore[arg-type]
                                 provider=provider_, details=details)

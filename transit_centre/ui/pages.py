@@ -39,4 +39,38 @@ PAGES: list[PageSpec] = [
                 "another centre or check them out with a reason. A minor goes to a minors' bed, a woman to "
                 "a women's or family bed: to choose otherwise, give the reason. Rooms and beds are added "
                 "and retired with Rooms and beds (centre managers).")),
+    PageSpec("rollcall", N_("Roll-call"), "transit_centre.ui.rollcall:RollCallPage",
+             _perm(Permission.SHELTER_WRITE),
+             N_("Tonight's roll-call. Press the button to list the residents who should be present. "
+                "On the list, P or Space marks the selected resident present and A absent; the cursor "
+                "moves to the next line. In the scan field, scan a badge or type a case number or a name "
+                "and press Enter. Residents not seen for several days are listed at the bottom: check them "
+                "out as having left on their own only after checking.")),
+    PageSpec("services", N_("Services"), "transit_centre.ui.services:ServicesPage", _perm(Permission.SERVICE_READ),
+             N_("Services given to residents. Distribution: choose the date, meals or an NFI kit and the quantity; "
+                "everybody present is ticked, untick those who do not receive, then press Distribute. If someone "
+                "already received the same thing that day you are asked whether to skip them. Medical and MHPSS "
+                "staff record consultations, fit-to-travel, sessions and group activities (tick the participants; "
+                "the filter box finds them). Recent services lists the centre's services: Void (with a reason), "
+                "Read note (medical or MHPSS staff only; every reading is recorded) and the outcome of a referral.")),
+    PageSpec("returns", N_("Returns"), "transit_centre.ui.returns:ReturnsPage", _perm(Permission.RETURN_READ),
+             N_("Return cases. Filter by status or search a name; select a case to see its workflow: each step "
+                "with its date and who recorded it, and what is still missing. Record next step asks the date "
+                "(and for travel documents the kind, number and expiry); fit-to-travel is taken from the medical "
+                "record. A step can only be skipped with a reason. Put on hold, Resume and Cancel case keep the "
+                "reason. An unaccompanied minor needs a best-interest / family tracing note (confidential) before "
+                "booking. Travel is booked by adding the case to a movement.")),
+    PageSpec("movements", N_("Movements"), "transit_centre.ui.movements:MovementsPage", _perm(Permission.RETURN_READ),
+             N_("Departures (flight, bus convoy, road). Plan a movement with its date, route and legs, carrier and "
+                "escorts. The readiness check lists the centre's return cases: ready ones (travel document and "
+                "fit-to-travel valid on the departure date, minors' rules met) can be added; the others say what "
+                "is missing. Mark departed checks the travellers out of the centre. The Manifest tab lists the "
+                "travellers with their document numbers and minor, escort and victim-of-trafficking flags.")),
+    PageSpec("cash", N_("Cash"), "transit_centre.ui.cash:CashPage", _perm(Permission.CASH_READ),
+             N_("Cash grants. To approve: grants planned by caseworkers (a manager approves). To disburse: approved "
+                "grants; the cash officer pays them (cash in hand, or mobile money with its reference) and the "
+                "receipt number is shown. The person who approved a grant cannot pay it. A wrong receipt is voided "
+                "with a reason (manager) and reissued under a new number; the voided number stays in the cash "
+                "book. The cash book shows the receipts of a period, totals by kind and month, and the "
+                "reconciliation of approved, disbursed and outstanding amounts.")),
 ]
