@@ -545,3 +545,36 @@ def read_best_interest_note(db: Database, actor: Actor, case_id: uuid.UUID) -> s
         audit_entry(s, AuditAction.READ, "return_case", case.id, field="best_interest_note",
                     centre_id=case.centre_id)
         return case.best_interest_note
+
+
+@dataclass(frozen=True)
+class ResidentChoice:
+    resident_id: uuid.UUID
+    case_number: str
+    name: str
+    nationality: str | None
+    open_case_id: uuid.UUID | None
+
+
+def find_residents(db: Database, actor: Actor, text: str | None, centre_id: uuid.UUID | None = None,
+                   limit: int = 20) -> list[ResidentChoice]:
+    """Residents whose name or case number matches ``text`` (the pickers of the AVRR screens)."""
+    actor.require(P.RETURN_READ)
+    tokens = fold(text).split()[:5]
+    if not tokens:
+        return []
+    with db.transaction(actor, readonly=True) as s:
+        query = select(Resident).where(Resident.archived.is_(False))
+        visible = actor.visible_centres()
+        if visible is not None:
+            query = query.where(Resident.centre_id.in_(visible))
+        if centre_id is not None:
+            query = query.where(Resident.centre_id == centre_id)
+        for token in tokens:
+            query = query.where(Resident.search_text.like("%" + token.replace("%", "").replace("_", "") + "%"))
+        residents = list(s.scalars(query.order_by(Resident.last_name_folded, Resident.first_name_folded)
+                                   .limit(max(min(limit, 100), 1))))
+        open_cases = dict(s.execute(select(ReturnCase.resident_id, ReturnCase.id).where(
+            ReturnCase.resident_id.in_([r.id for r in residents]), ReturnCase.status.in_(OPEN_STATUSES))).all())
+        return [ResidentChoice(r.id, r.case_number, rules.resident_name(r), r.nationality, open_cases.get(r.id))
+                for r in residents]

@@ -1,0 +1,392 @@
+"""Cash page: grants to approve, grants to disburse (the receipt number is shown at once),
+void and reissue of receipts, and the cash book with totals and reconciliation."""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from transit_centre.avrr import cash as svc
+from transit_centre.avrr.cashbook import CashBook, cash_book
+from transit_centre.enums import GrantKind, GrantStatus, PaymentMethod
+from transit_centre.errors import DomainError
+from transit_centre.i18n import _, format_date, format_xof, ngettext
+from transit_centre.security.permissions import Permission
+from transit_centre.ui.avrr_widgets import VOID, ReasonDialog, ResidentPicker, RowTable
+from transit_centre.ui.context import UiContext
+from transit_centre.ui.errors import show_error
+from transit_centre.ui.widgets import EnumCombo, FieldErrors, date_edit, required
+
+
+def _amount_box(value: int = 0) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(0, svc.MAX_AMOUNT)
+    box.setSingleStep(1000)
+    box.setGroupSeparatorShown(True)
+    box.setSuffix(" F CFA")
+    box.setValue(value)
+    return box
+
+
+def _kind_text(g) -> str:  # noqa: ANN001
+    if g.tranche_count:
+        return _("{kind} (tranche {n} of {m})").format(kind=g.kind.label, n=g.tranche_number, m=g.tranche_count)
+    return g.kind.label
+
+
+class PlanGrantDialog(QDialog):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("planGrantDialog")
+        self.setWindowTitle(_("Plan a grant"))
+        self.result_grant: svc.GrantView | None = None
+        try:
+            self.defaults = svc.default_amounts(ctx.db)
+        except DomainError:
+            self.defaults = dict(svc.DEFAULT_AMOUNTS)
+        self.errors = FieldErrors()
+        form = QFormLayout()
+        self.picker = ResidentPicker(ctx)
+        self.errors.add_row(form, required(_("Resident")), "resident_id", self.picker)
+        self.kind = EnumCombo(GrantKind)
+        self.kind.setObjectName("grantKind")
+        self.errors.add_row(form, required(_("Kind")), "kind", self.kind)
+        self.amount = _amount_box(self.defaults[GrantKind.POCKET_MONEY])
+        self.amount.setObjectName("grantAmount")
+        self.errors.add_row(form, required(_("Amount")), "amount", self.amount)
+        self.tranche = QSpinBox()
+        self.tranche.setRange(1, svc.MAX_TRANCHES)
+        self.tranche.setObjectName("grantTranche")
+        self.tranches = QSpinBox()
+        self.tranches.setRange(1, svc.MAX_TRANCHES)
+        self.tranches.setObjectName("grantTranches")
+        row = QHBoxLayout()
+        row.addWidget(self.tranche)
+        row.addWidget(QLabel(_("of")))
+        row.addWidget(self.tranches)
+        holder = QWidget()
+        holder.setLayout(row)
+        self.errors.add_row(form, _("Tranche"), "tranche_number", holder)
+        self.note = QLineEdit()
+        self.errors.add_row(form, _("Note"), "note", self.note)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.errors.general_label())
+        layout.addWidget(buttons)
+        self._kind_changed()
+
+    def _kind_changed(self) -> None:
+        kind = self.kind.value()
+        self.amount.setValue(self.defaults.get(kind, 0))
+        reintegration = kind == GrantKind.REINTEGRATION
+        self.tranche.setEnabled(reintegration)
+        self.tranches.setEnabled(reintegration)
+
+    def save(self) -> None:
+        self.errors.clear()
+        resident_id = self.picker.resident_id()
+        if resident_id is None:
+            self.errors.show(DomainError(_("Choose the resident."), "resident_id"))
+            return
+        reintegration = self.kind.value() == GrantKind.REINTEGRATION
+        data = svc.GrantInput(resident_id, self.kind.value(), self.amount.value(),
+                              tranche_number=self.tranche.value() if reintegration else None,
+                              tranche_count=self.tranches.value() if reintegration else None, note=self.note.text())
+        try:
+            self.result_grant = svc.plan_grant(self.ctx.db, self.ctx.actor, data)
+        except DomainError as exc:
+            self.errors.show(exc)
+            return
+        self.accept()
+
+
+class DisburseDialog(QDialog):
+    """Pay an approved grant (or reissue a voided receipt); shows the receipt number when done."""
+
+    def __init__(self, ctx: UiContext, grant: svc.GrantView, parent: QWidget | None = None, *,
+                 voided_receipt: svc.ReceiptView | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.grant = grant
+        self.voided_receipt = voided_receipt
+        self.receipt: svc.ReceiptView | None = None
+        self.setObjectName("disburseDialog")
+        self.setWindowTitle(_("Reissue receipt {number}").format(number=voided_receipt.number)
+                            if voided_receipt else _("Disburse a grant"))
+        self.errors = FieldErrors()
+        form = QFormLayout()
+        form.addRow(_("Resident"), QLabel(f"{grant.resident_name} ({grant.resident_case_number})"))
+        form.addRow(_("Grant"), QLabel(_kind_text(grant)))
+        form.addRow(_("Approved"), QLabel(format_xof(grant.approved_amount)))
+        self.day = date_edit()
+        self.day.setObjectName("disburseDate")
+        self.errors.add_row(form, required(_("Date")), "disbursed_on", self.day)
+        self.method = EnumCombo(PaymentMethod)
+        self.method.setObjectName("disburseMethod")
+        self.errors.add_row(form, required(_("Method")), "method", self.method)
+        self.reference = QLineEdit()
+        self.reference.setObjectName("disburseReference")
+        self.errors.add_row(form, _("Mobile money reference"), "mobile_money_reference", self.reference)
+        self.amount = _amount_box(grant.approved_amount or 0)
+        self.amount.setObjectName("disburseAmount")
+        self.errors.add_row(form, required(_("Amount paid")), "amount", self.amount)
+        self.method.currentIndexChanged.connect(
+            lambda: self.reference.setEnabled(self.method.value() == PaymentMethod.MOBILE_MONEY))
+        self.reference.setEnabled(False)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.setObjectName("disburseButtons")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.done_label = QLabel()
+        self.done_label.setObjectName("disburseReceiptNumber")
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.errors.general_label())
+        layout.addWidget(self.done_label)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        self.errors.clear()
+        data = svc.DisbursementInput(self.day.date().toPython(), self.method.value(), self.reference.text(),
+                                     self.amount.value())
+        try:
+            if self.voided_receipt is not None:
+                self.receipt = svc.reissue_receipt(self.ctx.db, self.ctx.actor, self.voided_receipt.id, data)
+            else:
+                self.receipt = svc.disburse(self.ctx.db, self.ctx.actor, self.grant.id, data, self.grant.version)
+        except DomainError as exc:
+            self.errors.show(exc)
+            return
+        self.done_label.setText(_("Receipt number: {number}").format(number=self.receipt.number))
+        self.accept()
+
+
+class CashPage(QWidget):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("cashPage")
+        self.book: CashBook | None = None
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("cashTabs")
+        headers = [_("Resident"), _("Case number"), _("Grant"), _("Planned"), _("Approved"), _("Planned on")]
+
+        # grants to approve
+        self.to_approve = RowTable("cashToApprove", headers, stretch=0)
+        approve_box = QWidget()
+        al = QVBoxLayout(approve_box)
+        al.addWidget(self.to_approve, 1)
+        ab = QHBoxLayout()
+        self.plan_button = self._button("cashPlan", _("Plan a grant…"), self.new_record, Permission.GRANT_PLAN, ab)
+        self.approve_button = self._button("cashApprove", _("Approve"), self.approve, Permission.GRANT_APPROVE, ab)
+        self.cancel_button = self._button("cashCancelGrant", _("Cancel grant…"), self.cancel_grant,
+                                          Permission.GRANT_PLAN, ab)
+        ab.addStretch(1)
+        al.addLayout(ab)
+        self.tabs.addTab(approve_box, _("To approve"))
+
+        # grants to disburse
+        self.to_disburse = RowTable("cashToDisburse", headers, stretch=0)
+        disburse_box = QWidget()
+        dl = QVBoxLayout(disburse_box)
+        dl.addWidget(self.to_disburse, 1)
+        db_ = QHBoxLayout()
+        self.disburse_button = self._button("cashDisburse", _("Disburse…"), self.disburse, Permission.GRANT_DISBURSE, db_)
+        db_.addStretch(1)
+        dl.addLayout(db_)
+        self.tabs.addTab(disburse_box, _("To disburse"))
+
+        # cash book
+        self.date_from = date_edit(dt.date.today().replace(day=1))
+        self.date_from.setObjectName("cashFrom")
+        self.date_to = date_edit(dt.date.today())
+        self.date_to.setObjectName("cashTo")
+        show = QPushButton(_("Show"))
+        show.setObjectName("cashShowBook")
+        show.clicked.connect(self.load_book)
+        period = QHBoxLayout()
+        period.addWidget(QLabel(_("From")))
+        period.addWidget(self.date_from)
+        period.addWidget(QLabel(_("to")))
+        period.addWidget(self.date_to)
+        period.addWidget(show)
+        period.addStretch(1)
+        self.receipts = RowTable("cashReceipts", [_("Receipt"), _("Date"), _("Resident"), _("Grant"), _("Amount"),
+                                                  _("Method"), _("Cash officer"), _("Void"), _("Replaced by")],
+                                 stretch=2)
+        rb = QHBoxLayout()
+        self.void_button = self._button("cashVoid", _("Void receipt…"), self.void, Permission.RECEIPT_VOID, rb)
+        self.reissue_button = self._button("cashReissue", _("Reissue…"), self.reissue, Permission.GRANT_DISBURSE, rb)
+        rb.addStretch(1)
+        self.totals = RowTable("cashTotals", [_("Grant"), _("Receipts"), _("Total")], stretch=0)
+        self.months = RowTable("cashMonths", [_("Month"), _("Receipts"), _("Total")], stretch=0)
+        self.reconciliation = RowTable("cashReconciliation", [_("Grant"), _("Approved"), _("Disbursed"),
+                                                              _("Outstanding"), _("Waiting")], stretch=0)
+        self.summary = QLabel()
+        self.summary.setObjectName("cashSummary")
+        lower = QHBoxLayout()
+        for title, table in ((_("Totals by kind"), self.totals), (_("By month"), self.months),
+                             (_("Reconciliation"), self.reconciliation)):
+            group = QGroupBox(title)
+            QVBoxLayout(group).addWidget(table)
+            lower.addWidget(group, 2 if table is self.reconciliation else 1)
+        book_box = QWidget()
+        bl = QVBoxLayout(book_box)
+        bl.addLayout(period)
+        bl.addWidget(self.receipts, 3)
+        bl.addLayout(rb)
+        bl.addWidget(self.summary)
+        bl.addLayout(lower, 2)
+        self.tabs.addTab(book_box, _("Cash book"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        self.refresh()
+
+    def _button(self, name: str, text: str, slot, permission: Permission, layout: QHBoxLayout) -> QPushButton:  # noqa: ANN001
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        button.setVisible(self.ctx.can(permission))
+        layout.addWidget(button)
+        return button
+
+    # -- data ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        try:
+            planned = svc.list_grants(self.ctx.db, self.ctx.actor, self.ctx.centre_id, statuses=(GrantStatus.PLANNED,))
+            approved = svc.list_grants(self.ctx.db, self.ctx.actor, self.ctx.centre_id,
+                                       statuses=(GrantStatus.APPROVED,))
+        except DomainError as exc:
+            show_error(self, exc)
+            planned, approved = [], []
+
+        def rows(grants):  # noqa: ANN001, ANN202
+            return [(g, [g.resident_name, g.resident_case_number, _kind_text(g), format_xof(g.planned_amount),
+                         format_xof(g.approved_amount), format_date(g.planned_on)], None) for g in grants]
+
+        self.to_approve.set_rows(rows(planned))
+        self.to_disburse.set_rows(rows(approved))
+        self.tabs.setTabText(0, _("To approve ({n})").format(n=len(planned)))
+        self.tabs.setTabText(1, _("To disburse ({n})").format(n=len(approved)))
+        self.load_book()
+
+    def load_book(self) -> None:
+        if self.ctx.centre_id is None:
+            self.summary.setText(_("Choose a centre to see its cash book."))
+            return
+        try:
+            self.book = cash_book(self.ctx.db, self.ctx.actor, self.ctx.centre_id,
+                                  self.date_from.date().toPython(), self.date_to.date().toPython())
+        except DomainError as exc:
+            show_error(self, exc)
+            return
+        b = self.book
+        self.receipts.set_rows([
+            (line.receipt_id, [line.number, format_date(line.day), line.resident_name, line.kind.label,
+                               format_xof(line.amount), line.method.label, line.cash_officer,
+                               _("Void: {reason}").format(reason=line.void_reason) if line.voided else "",
+                               line.replaced_by_number or ""], VOID if line.voided else None)
+            for line in b.lines])
+        self.totals.set_rows([(t.kind, [t.kind.label, str(t.count), format_xof(t.total)], None) for t in b.by_kind])
+        self.months.set_rows([(m.period, [m.period, str(m.count), format_xof(m.total)], None) for m in b.by_month])
+        self.reconciliation.set_rows([
+            (r.kind, [r.kind.label, format_xof(r.approved), format_xof(r.disbursed), format_xof(r.outstanding),
+                      str(r.grants_waiting)], None) for r in b.reconciliation])
+        self.summary.setText(ngettext("{count} receipt ({voided} void). Total disbursed: {total}.",
+                                      "{count} receipts ({voided} void). Total disbursed: {total}.",
+                                      b.receipt_count).format(
+            count=b.receipt_count, voided=len(b.voided), total=format_xof(b.total_disbursed)))
+
+    # -- actions ---------------------------------------------------------------------------
+    def new_record(self) -> None:
+        if not self.ctx.can(Permission.GRANT_PLAN):
+            return
+        dialog = PlanGrantDialog(self.ctx, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.refresh()
+
+    def approve(self) -> None:
+        grant = self.to_approve.current_payload()
+        if grant is None:
+            return
+        try:
+            svc.approve_grant(self.ctx.db, self.ctx.actor, grant.id, None, grant.version)
+        except DomainError as exc:
+            show_error(self, exc)
+        self.refresh()
+
+    def cancel_grant(self) -> None:
+        grant = self.to_approve.current_payload() if self.tabs.currentIndex() == 0 else \
+            self.to_disburse.current_payload()
+        if grant is None:
+            return
+        dialog = ReasonDialog(_("Cancel the grant"), _("Why?"), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                svc.cancel_grant(self.ctx.db, self.ctx.actor, grant.id, dialog.text(), grant.version)
+            except DomainError as exc:
+                show_error(self, exc)
+            self.refresh()
+
+    def disburse(self) -> None:
+        grant = self.to_disburse.current_payload()
+        if grant is None:
+            return
+        dialog = DisburseDialog(self.ctx, grant, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.receipt is not None:
+            self.refresh()
+            self.show_receipt_number(dialog.receipt)
+
+    def show_receipt_number(self, receipt: svc.ReceiptView) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, _("Receipt issued"),
+                          _("Receipt {number} for {amount}.").format(number=receipt.number,
+                                                                     amount=format_xof(receipt.amount)),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("receiptIssuedBox")
+        box.open()
+
+    def void(self) -> None:
+        receipt_id = self.receipts.current_payload()
+        if receipt_id is None:
+            return
+        dialog = ReasonDialog(_("Void the receipt"), _("Why is it void?"), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                svc.void_receipt(self.ctx.db, self.ctx.actor, receipt_id, dialog.text())
+            except DomainError as exc:
+                show_error(self, exc)
+            self.refresh()
+
+    def reissue(self) -> None:
+        receipt_id = self.receipts.current_payload()
+        if receipt_id is None:
+            return
+        try:
+            receipt = svc.get_receipt(self.ctx.db, self.ctx.actor, receipt_id)
+            grant = svc.get_grant(self.ctx.db, self.ctx.actor, receipt.grant_id)
+        except DomainError as exc:
+            show_error(self, exc)
+            return
+        dialog = DisburseDialog(self.ctx, grant, self, voided_receipt=receipt)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.receipt is not None:
+            self.refresh()
+            self.show_receipt_number(dialog.receipt)

@@ -1,0 +1,326 @@
+"""Movements page: plan a departure, check which cases are ready for it (with the reasons the
+others are not), add them, mark the movement departed or arrived, and see its manifest."""
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from transit_centre.avrr import movements as svc
+from transit_centre.avrr.documents import manifest_view
+from transit_centre.enums import MovementMode, MovementStatus
+from transit_centre.errors import DomainError
+from transit_centre.i18n import _, country_name, format_date, ngettext
+from transit_centre.security.permissions import Permission
+from transit_centre.ui.avrr_widgets import GOOD, WARN, ReasonDialog, RowTable, yes
+from transit_centre.ui.context import UiContext
+from transit_centre.ui.errors import show_error
+from transit_centre.ui.widgets import CountryCombo, EnumCombo, FieldErrors, date_edit, required
+
+
+class MovementDialog(QDialog):
+    """Plan a new movement or edit a planned one."""
+
+    def __init__(self, ctx: UiContext, movement: svc.MovementView | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.movement = movement
+        self.result_movement: svc.MovementView | None = None
+        self.setObjectName("movementDialog")
+        self.setWindowTitle(_("Edit movement") if movement else _("Plan a movement"))
+        self.errors = FieldErrors()
+        form = QFormLayout()
+        self.day = date_edit(movement.departure_date if movement else None)
+        self.day.setObjectName("movementDate")
+        self.errors.add_row(form, required(_("Departure date")), "departure_date", self.day)
+        self.mode = EnumCombo(MovementMode)
+        self.mode.setObjectName("movementMode")
+        self.errors.add_row(form, required(_("Mode")), "mode", self.mode)
+        self.country = CountryCombo()
+        self.country.setObjectName("movementCountry")
+        self.errors.add_row(form, _("Destination country"), "destination_country", self.country)
+        self.route = QLineEdit()
+        self.route.setObjectName("movementRoute")
+        self.errors.add_row(form, _("Route"), "route", self.route)
+        self.legs = QPlainTextEdit()
+        self.legs.setObjectName("movementLegs")
+        self.legs.setPlaceholderText(_("One leg per line, e.g. Bamako → Conakry"))
+        self.legs.setFixedHeight(60)
+        self.errors.add_row(form, _("Legs"), "legs", self.legs)
+        self.carrier = QLineEdit()
+        self.carrier.setObjectName("movementCarrier")
+        self.errors.add_row(form, _("Carrier"), "carrier", self.carrier)
+        self.flight = QLineEdit()
+        self.flight.setObjectName("movementFlight")
+        self.errors.add_row(form, _("Flight number"), "flight_number", self.flight)
+        self.escorts = QPlainTextEdit()
+        self.escorts.setObjectName("movementEscorts")
+        self.escorts.setPlaceholderText(_("One escort per line"))
+        self.escorts.setFixedHeight(50)
+        self.errors.add_row(form, _("Escorts"), "escorts", self.escorts)
+        if movement is not None:
+            self.mode.set_value(movement.mode)
+            self.country.set_code(movement.destination_country)
+            self.route.setText(movement.route or "")
+            self.legs.setPlainText("\n".join(movement.legs))
+            self.carrier.setText(movement.carrier or "")
+            self.flight.setText(movement.flight_number or "")
+            self.escorts.setPlainText("\n".join(movement.escorts))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.setObjectName("movementButtons")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.errors.general_label())
+        layout.addWidget(buttons)
+
+    def data(self) -> svc.MovementInput:
+        def lines(edit: QPlainTextEdit) -> tuple[str, ...]:
+            return tuple(line for line in edit.toPlainText().splitlines() if line.strip())
+
+        return svc.MovementInput(self.day.date().toPython(), self.mode.value(), self.country.code(),
+                                 self.route.text(), lines(self.legs), self.carrier.text(), self.flight.text(),
+                                 lines(self.escorts), centre_id=self.ctx.centre_id)
+
+    def save(self) -> None:
+        self.errors.clear()
+        try:
+            if self.movement is None:
+                self.result_movement = svc.create_movement(self.ctx.db, self.ctx.actor, self.data())
+            else:
+                self.result_movement = svc.update_movement(self.ctx.db, self.ctx.actor, self.movement.id,
+                                                           self.data(), self.movement.version)
+        except DomainError as exc:
+            self.errors.show(exc)
+            return
+        self.accept()
+
+
+class MovementsPage(QWidget):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("movementsPage")
+        self.current: svc.MovementView | None = None
+        self.status = QComboBox()
+        self.status.setObjectName("movementsStatusFilter")
+        self.status.addItem(_("Planned"), MovementStatus.PLANNED.value)
+        self.status.addItem(_("All movements"), "")
+        for member in (MovementStatus.DEPARTED, MovementStatus.ARRIVED, MovementStatus.CANCELLED):
+            self.status.addItem(member.label, member.value)
+        self.status.currentIndexChanged.connect(self.refresh)
+        can_write = ctx.can(Permission.MOVEMENT_WRITE)
+        self.actions: dict[str, QPushButton] = {}
+        top = QHBoxLayout()
+        top.addWidget(QLabel(_("Show")))
+        top.addWidget(self.status)
+        top.addStretch(1)
+        for key, text, slot in (("new", _("Plan a movement…"), self.new_record), ("edit", _("Edit…"), self.edit),
+                                ("departed", _("Mark departed"), self.mark_departed),
+                                ("arrived", _("Mark arrived"), self.mark_arrived),
+                                ("cancel", _("Cancel movement…"), self.cancel)):
+            button = QPushButton(text)
+            button.setObjectName(f"movement_{key}")
+            button.clicked.connect(slot)
+            button.setVisible(can_write)
+            top.addWidget(button)
+            self.actions[key] = button
+
+        self.list = RowTable("movementsList", [_("Movement"), _("Date"), _("Mode"), _("Destination"), _("Travellers"),
+                                               _("Status")], stretch=3)
+        self.list.itemSelectionChanged.connect(self._selected)
+        self.header = QLabel()
+        self.header.setObjectName("movementHeader")
+        self.header.setWordWrap(True)
+
+        self.readiness = RowTable("movementReadiness", [_("Return case"), _("Name"), _("Ready"), _("On movement"),
+                                                        _("Escort"), _("Reasons")], stretch=5)
+        self.add_button = QPushButton(_("Add to the movement"))
+        self.add_button.setObjectName("movementAddCase")
+        self.add_button.clicked.connect(self.add_case)
+        self.remove_button = QPushButton(_("Take off the movement…"))
+        self.remove_button.setObjectName("movementRemoveCase")
+        self.remove_button.clicked.connect(self.remove_case)
+        readiness_box = QWidget()
+        rl = QVBoxLayout(readiness_box)
+        rl.addWidget(QLabel(_("Cases of this centre: ready ones can be added; the others say what is missing.")))
+        rl.addWidget(self.readiness, 1)
+        rb = QHBoxLayout()
+        rb.addWidget(self.add_button)
+        rb.addWidget(self.remove_button)
+        rb.addStretch(1)
+        rl.addLayout(rb)
+        self.manifest = RowTable("movementManifest", [_("Name"), _("Sex"), _("Date of birth"), _("Nationality"),
+                                                      _("Document"), _("Minor"), _("Escort"), _("VoT")], stretch=0)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("movementTabs")
+        self.tabs.addTab(readiness_box, _("Readiness check"))
+        self.tabs.addTab(self.manifest, _("Manifest"))
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.header)
+        right_layout.addWidget(self.tabs, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("movementsSplitter")
+        self.splitter.addWidget(self.list)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([480, 880])
+        state = QSettings().value("avrr/movements/splitter")
+        if state is not None:
+            self.splitter.restoreState(state)
+        self.splitter.splitterMoved.connect(
+            lambda *_a: QSettings().setValue("avrr/movements/splitter", self.splitter.saveState()))
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.splitter, 1)
+        self.refresh()
+
+    # -- data ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        value = self.status.currentData()
+        statuses = (MovementStatus(value),) if value else ()
+        try:
+            movements = svc.list_movements(self.ctx.db, self.ctx.actor, self.ctx.centre_id, statuses)
+        except DomainError as exc:
+            show_error(self, exc)
+            movements = []
+        self.list.set_rows([
+            (m.id, [m.reference, format_date(m.departure_date), m.mode.label, country_name(m.destination_country),
+                    str(len(m.travellers)), m.status.label], None)
+            for m in movements])
+        if self.current is not None:
+            self.list.select_payload(self.current.id)
+        self._show(self.current.id if self.current else None)
+
+    def _selected(self) -> None:
+        payload = self.list.current_payload()
+        if payload is not None and (self.current is None or payload != self.current.id):
+            self._show(payload)
+
+    def select_movement(self, movement_id: uuid.UUID) -> None:
+        self.list.select_payload(movement_id)
+        self._show(movement_id)
+
+    def _show(self, movement_id: uuid.UUID | None) -> None:
+        self.current = None
+        if movement_id is not None:
+            try:
+                self.current = svc.get_movement(self.ctx.db, self.ctx.actor, movement_id)
+            except DomainError as exc:
+                show_error(self, exc)
+        m = self.current
+        planned = m is not None and m.status == MovementStatus.PLANNED
+        for key in ("edit", "departed", "cancel"):
+            self.actions[key].setEnabled(planned)
+        self.actions["arrived"].setEnabled(m is not None and m.status == MovementStatus.DEPARTED)
+        self.add_button.setEnabled(planned and self.ctx.can(Permission.MOVEMENT_WRITE))
+        self.remove_button.setEnabled(planned and self.ctx.can(Permission.MOVEMENT_WRITE))
+        if m is None:
+            self.header.setText(_("Choose a movement, or plan a new one."))
+            self.readiness.set_rows([])
+            self.manifest.set_rows([])
+            return
+        travel = " – ".join(x for x in (m.carrier, m.flight_number) if x)
+        self.header.setText(_("{ref}: {mode} on {date} to {country}. {route} {travel}\nEscorts: {escorts}. {count}").format(
+            ref=m.reference, mode=m.mode.label, date=format_date(m.departure_date),
+            country=country_name(m.destination_country) or "—", route=" / ".join(m.legs) or (m.route or ""),
+            travel=travel, escorts=", ".join(m.escorts) or _("none"),
+            count=ngettext("{n} traveller", "{n} travellers", len(m.travellers)).format(n=len(m.travellers))))
+        try:
+            rows = svc.readiness(self.ctx.db, self.ctx.actor, m.id) if planned else []
+            manifest = manifest_view(self.ctx.db, self.ctx.actor, m.id)
+        except DomainError as exc:
+            show_error(self, exc)
+            return
+        self.readiness.set_rows([
+            (r.return_case_id, [r.case_reference, r.resident_name, _("Ready") if r.ready else _("Not ready"),
+                                yes(r.on_movement), yes(r.escort_required), " ".join(r.reasons)],
+             GOOD if r.ready else WARN)
+            for r in rows])
+        self.manifest.set_rows([
+            (t.resident_id, [f"{t.last_name.upper()} {t.first_name}", t.sex.label, format_date(t.date_of_birth),
+                             country_name(t.nationality), t.document_number or "", yes(t.is_minor),
+                             yes(t.escort_required), yes(t.is_vot)], WARN if t.is_vot or t.is_uam else None)
+            for t in manifest.travellers])
+
+    # -- actions ---------------------------------------------------------------------------
+    def new_record(self) -> None:
+        if not self.ctx.can(Permission.MOVEMENT_WRITE):
+            return
+        dialog = MovementDialog(self.ctx, None, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result_movement is not None:
+            self.current = dialog.result_movement
+            self.status.setCurrentIndex(0)
+            self.refresh()
+
+    def edit(self) -> None:
+        if self.current is None:
+            return
+        dialog = MovementDialog(self.ctx, self.current, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.refresh()
+
+    def _do(self, fn, *args) -> bool:  # noqa: ANN001
+        try:
+            self.current = fn(self.ctx.db, self.ctx.actor, self.current.id, *args)
+        except DomainError as exc:
+            show_error(self, exc)
+            return False
+        self.refresh()
+        return True
+
+    def add_case(self) -> None:
+        case_id = self.readiness.current_payload()
+        if self.current is not None and case_id is not None:
+            self._do(svc.add_case, case_id)
+
+    def remove_case(self) -> None:
+        case_id = self.readiness.current_payload()
+        if self.current is None or case_id is None:
+            return
+        dialog = ReasonDialog(_("Take the case off the movement"), _("Why?"), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._do(svc.remove_case, case_id, dialog.text())
+
+    def mark_departed(self) -> None:
+        if self.current is None:
+            return
+        answer = QMessageBox.question(self, _("Mark departed"), _(
+            "Mark movement {ref} as departed? The travellers are checked out of the centre.").format(
+            ref=self.current.reference))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.confirm_departed()
+
+    def confirm_departed(self) -> bool:
+        return self._do(svc.mark_departed, None, self.current.version)
+
+    def mark_arrived(self) -> None:
+        if self.current is not None:
+            self._do(svc.mark_arrived, None, self.current.version)
+
+    def cancel(self) -> None:
+        if self.current is None:
+            return
+        dialog = ReasonDialog(_("Cancel the movement"), _("Why?"), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._do(svc.cancel_movement, dialog.text(), self.current.version)
