@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 
 COMMAND_MODULES: list[str] = [
     "transit_centre.demo",
+    "transit_centre.reports.cli",
+    "transit_centre.ui.smoke",
+    "transit_centre.security.backup_cli",
 ]
 
 

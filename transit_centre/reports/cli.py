@@ -1,0 +1,128 @@
+"""Command-line reports: ``export``, ``hq-keygen``, ``import-export`` and ``consolidated-report``."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from transit_centre.i18n import _
+
+PASSWORD_ENV = "TRANSIT_CENTRE_HQ_KEY_PASSWORD"
+
+
+def _actor():  # noqa: ANN202 - Actor
+    """Batch jobs run as the system account, named after the operating-system user in the audit log."""
+    from dataclasses import replace
+
+    from transit_centre.security.permissions import Actor
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name available
+        user = "cli"
+    return replace(Actor.system(), username=f"cli:{user}"[:64], full_name=user)
+
+
+def _password(args: argparse.Namespace, confirm: bool = False) -> str:
+    if getattr(args, "password", None):
+        return args.password
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    password = getpass.getpass(_("Key password: "))
+    if confirm and getpass.getpass(_("Key password again: ")) != password:
+        from transit_centre.errors import DomainError
+
+        raise DomainError(_("The two passwords differ."))
+    return password
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from transit_centre.bootstrap import open_database
+    from transit_centre.reports.export import centre_id_by_code, monthly_export
+
+    db = open_database(args.database)
+    centre_id = centre_id_by_code(db, args.centre) if args.centre else None
+    actor = _actor()
+    if centre_id is None:
+        from transit_centre.errors import ValidationError
+
+        raise ValidationError({"centre": _("Give the centre with --centre CODE.")})
+    result = monthly_export(db, actor, args.month, centre_id, Path(args.out),
+                            encrypt_for=Path(args.encrypt_for) if args.encrypt_for else None)
+    print(_("Workbook: {path}").format(path=result.xlsx_path))
+    print(_("Data package: {path}").format(path=result.package_path)
+          + (" " + _("(encrypted for headquarters)") if result.encrypted else ""))
+    return 0
+
+
+def _cmd_keygen(args: argparse.Namespace) -> int:
+    from transit_centre.reports.crypto import generate_keys
+
+    private, public = generate_keys(Path(args.out), _password(args, confirm=True))
+    print(_("Private key (keep it at headquarters, with its password): {path}").format(path=private))
+    print(_("Public key (give it to the centres): {path}").format(path=public))
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from transit_centre.bootstrap import open_database
+    from transit_centre.reports.consolidate import import_packages
+
+    db = open_database(args.database)
+    password = _password(args) if args.key else None
+    results = import_packages(db, _actor(), [Path(f) for f in args.files],
+                              key_path=Path(args.key) if args.key else None, password=password)
+    for result in results:
+        print(result.message, file=sys.stdout if result.ok else sys.stderr)
+    return 0 if all(r.ok for r in results) else 3
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from transit_centre.bootstrap import open_database
+    from transit_centre.reports.consolidate import consolidated_report
+
+    db = open_database(args.database)
+    year, month = args.year, None
+    if args.month:
+        from transit_centre.reports.export import parse_month
+
+        period = parse_month(args.month)
+        year, month = period.start.year, period.start.month
+    if year is None:
+        from transit_centre.errors import ValidationError
+
+        raise ValidationError({"year": _("Give --year YYYY or --month YYYY-MM.")})
+    path = consolidated_report(db, _actor(), Path(args.out), year, month, args.centre)
+    print(_("Consolidated report: {path}").format(path=path))
+    return 0
+
+
+def add_commands(sub: Any) -> None:
+    p = sub.add_parser("export", help=_("a centre's monthly export: XLSX workbook and data package for headquarters"))
+    p.add_argument("--month", required=True, help=_("month to export, e.g. 2026-10"))
+    p.add_argument("--centre", metavar="CODE", help=_("centre code, e.g. GAO"))
+    p.add_argument("--out", required=True, metavar="FILE", help=_("XLSX file or folder to write"))
+    p.add_argument("--encrypt-for", metavar="HQ_PUBLIC_KEY.pem",
+                   help=_("encrypt the data package with headquarters' public key"))
+    p.set_defaults(handler=_cmd_export)
+
+    p = sub.add_parser("hq-keygen", help=_("make headquarters' key pair for encrypted exports"))
+    p.add_argument("--out", required=True, metavar="DIR", help=_("folder for the two key files"))
+    p.add_argument("--password", help=_("password of the private key (asked for when not given)"))
+    p.set_defaults(handler=_cmd_keygen)
+
+    p = sub.add_parser("import-export", help=_("headquarters: import centres' monthly data packages"))
+    p.add_argument("files", nargs="+", metavar="FILE", help=_("data package files (.zip or .zip.enc)"))
+    p.add_argument("--key", metavar="HQ_PRIVATE_KEY.pem", help=_("headquarters' private key for encrypted packages"))
+    p.add_argument("--password", help=_("password of the private key (asked for when not given)"))
+    p.set_defaults(handler=_cmd_import)
+
+    p = sub.add_parser("consolidated-report", help=_("headquarters: consolidated XLSX report of imported exports"))
+    p.add_argument("--year", type=int, help=_("year of the annual report"))
+    p.add_argument("--month", help=_("a single month instead, e.g. 2026-10"))
+    p.add_argument("--centre", metavar="CODE", help=_("one centre only (default: all centres)"))
+    p.add_argument("--out", required=True, metavar="FILE", help=_("XLSX file or folder to write"))
+    p.set_defaults(handler=_cmd_report)
