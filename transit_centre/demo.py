@@ -66,7 +66,10 @@ DEMO_USERS = [
 ]
 
 # Functions "module:function" called with the DemoContext once residents and stays exist.
-EXTENSIONS: list[str] = []
+EXTENSIONS: list[str] = [
+    "transit_centre.care.demo:extend",
+    "transit_centre.avrr.demo:extend",
+]
 BATCH = 5000
 
 

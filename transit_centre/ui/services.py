@@ -285,6 +285,10 @@ class RecentTab(QWidget):
         self.void_button.clicked.connect(self.void_selected)
         self.note_button.clicked.connect(self.read_note)
         self.outcome_button.clicked.connect(self.update_outcome)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        for column, width in enumerate((95, 110, 170, 230, 260, 150, 120)):
+            self.table.setColumnWidth(column, width)
         header = QSettings().value(SETTINGS_HEADER)
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
