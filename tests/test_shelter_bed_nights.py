@@ -90,3 +90,30 @@ def test_bed_nights_input_and_permissions(db, centres, make_actor):
         occupancy.bed_nights(db, manager, centres["MOP"], D(2026, 3, 1), D(2026, 3, 31))
     with pytest.raises(PermissionDenied):
         occupancy.bed_nights(db, make_actor(Role.CASH_OFFICER), centres["GAO"], D(2026, 3, 1), D(2026, 3, 31))
+
+
+def test_command_line_occupancy_and_bed_nights(empty_db, capsys):
+    from transit_centre.admin.centres import centre_by_code
+    from transit_centre.cli import main
+
+    url = empty_db.url
+    assert main(["--database", url, "init", "--admin", "awa", "--full-name", "Awa Diallo",
+                 "--password", "mot-de-passe-solide"]) == 0
+    gao = centre_by_code(empty_db, "GAO").id
+    manager = Actor(None, "m", roles=frozenset({Role.MANAGER}), centre_ids=frozenset({gao}), current_centre_id=gao)
+    beds = make_beds(empty_db, manager, gao)
+    rid = add_resident(empty_db, gao, "Moussa", "Traoré", case="GAO-2026-00009")
+    admission.check_in(empty_db, manager, rid, centre_id=gao, bed_id=beds["M1"],
+                       arrival_date=dt.date.today() - dt.timedelta(days=2))
+    capsys.readouterr()
+    assert main(["--database", url, "--lang", "en", "occupancy", "--centre", "gao"]) == 0
+    out = capsys.readouterr().out
+    assert "GAO-2026-00009" in out and "M1" in out and "Present: 1" in out
+    today = dt.date.today()
+    assert main(["--database", url, "--lang", "en", "bed-nights", "--centre", "GAO", "--from",
+                 (today - dt.timedelta(days=10)).isoformat(), "--to", today.isoformat(), "--per-resident"]) == 0
+    out = capsys.readouterr().out
+    assert "3 bed-nights" in out and "GAO-2026-00009" in out
+    assert main(["--database", url, "--lang", "en", "bed-nights", "--centre", "GAO", "--month", "2026-13"]) == 2
+    assert main(["--database", url, "--lang", "en", "occupancy", "--centre", "NOPE"]) == 2
+    assert "NOPE" in capsys.readouterr().err

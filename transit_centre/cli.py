@@ -20,6 +20,7 @@ from transit_centre.logsetup import setup_logging
 log = logging.getLogger(__name__)
 
 COMMAND_MODULES: list[str] = [
+    "transit_centre.shelter.cli",
     "transit_centre.demo",
     "transit_centre.reports.cli",
     "transit_centre.ui.smoke",
