@@ -42,6 +42,15 @@ def _width(value: Any) -> int:
     return len(f"{value:,}" if isinstance(value, int) else str(value))
 
 
+def _fit_to_width(sheet) -> None:  # noqa: ANN001 - openpyxl Worksheet
+    """Print each sheet one page wide (landscape when it has many columns)."""
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    if sheet.max_column > 6:
+        sheet.page_setup.orientation = "landscape"
+
+
 def write_workbook(cover_title: str, cover: Sequence[tuple[str, Any, str]],
                    tables: Sequence[ReportTable]) -> bytes:
     """Bytes of the workbook. ``cover``: (label, value, format) lines under the title."""
@@ -88,6 +97,8 @@ def write_workbook(cover_title: str, cover: Sequence[tuple[str, Any, str]],
         sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
         for col, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), 60)
+    for sheet in wb.worksheets:
+        _fit_to_width(sheet)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
