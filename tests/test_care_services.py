@@ -331,3 +331,34 @@ def test_fixture_has_men_and_women(db, present):
         from transit_centre.db.models import Resident
         sexes = set(s.scalars(select(Resident.sex).where(Resident.id.in_(present))))
     assert sexes == {Sex.MALE, Sex.FEMALE}
+
+
+# --- casework rules applied by the services (when that capability is installed) -----------
+
+def test_distribution_rules_skip_residents(db, centres, make_actor, present):
+    rules = pytest.importorskip("transit_centre.casework.distribution")
+    rules.save_rule(db, make_actor(Role.ADMIN), kind=ServiceKind.NFI_KIT, subtype="hygiene_kit",
+                    min_interval_days=30)
+    cw = make_actor(Role.CASEWORKER)
+    distribution.record_distribution(db, cw, centres["GAO"], kind=ServiceKind.NFI_KIT, subtype="hygiene_kit",
+                                     resident_ids=present[:2], day=TODAY - dt.timedelta(days=1))
+    preview = distribution.preview_distribution(db, cw, centres["GAO"], kind=ServiceKind.NFI_KIT,
+                                                subtype="hygiene_kit")
+    assert sorted(r.resident_id for r in preview.rule_skips) == sorted(present[:2]) and preview.repeats == ()
+    result = distribution.record_distribution(db, cw, centres["GAO"], kind=ServiceKind.NFI_KIT,
+                                              subtype="hygiene_kit", skip_repeats=False)
+    assert result.recorded == 13 and len(result.rule_skips) == 2
+
+
+def test_referral_without_consent_is_refused(db, centres, make_actor, present):
+    pytest.importorskip("transit_centre.casework.consent")
+    cw = make_actor(Role.CASEWORKER)
+    partner = referrals.save_partner(db, cw, name="Clinique juridique")
+    with pytest.raises(RuleViolation):
+        referrals.record_referral(db, cw, present[0], partner_id=partner.id, area="legal", reason="Papiers")
+    with pytest.raises(PermissionDenied):
+        referrals.record_referral(db, cw, present[0], partner_id=partner.id, area="legal", reason="Papiers",
+                                  override_reason="urgent")
+    view = referrals.record_referral(db, make_actor(Role.MANAGER), present[0], partner_id=partner.id, area="legal",
+                                     reason="Papiers", override_reason="Urgence, résident absent")
+    assert view.details["status"] == "sent"
