@@ -343,3 +343,22 @@ def test_find_residents_without_accents(db, gao, centres):
     assert [r.id for r in search.find_residents(db, manager, "00042")] == [rid]
     assert search.find_residents(db, manager, "%_\\'; drop") == []
     assert search.find_residents(db, manager, "   ") == []
+
+
+@pytest.mark.parametrize("bad", ["not-an-id", "", 42, "00000000-0000-0000-0000-000000000000"])
+def test_hostile_ids_give_clear_errors(db, gao, bad):
+    manager, beds, gao_id = gao
+    rid = add_resident(db, gao_id, "Moussa", "Traoré")
+    with pytest.raises(RuleViolation):
+        admission.check_in(db, manager, bad, centre_id=gao_id)
+    with pytest.raises(RuleViolation):
+        admission.check_in(db, manager, rid, centre_id=gao_id, bed_id=bad or "x")
+    stay = admission.check_in(db, manager, rid, centre_id=gao_id)
+    with pytest.raises(DomainError):
+        admission.transfer(db, manager, stay.id, bad)
+    with pytest.raises(NotFound):
+        admission.check_out(db, manager, bad, reason=DepartureReason.RETURN)
+    with pytest.raises(RuleViolation):
+        admission.move_bed(db, manager, stay.id, bad or "x")
+    with pytest.raises(DomainError):
+        rooms.add_bed(db, manager, bad, "X", BedKind.MEN)

@@ -21,6 +21,7 @@ from transit_centre.enums import BedKind, DepartureReason, Sex
 from transit_centre.errors import RuleViolation
 from transit_centre.i18n import _, format_date
 from transit_centre.security.permissions import Actor, Permission
+from transit_centre.shelter.rooms import as_uuid
 from transit_centre.shelter.stays import close_open_stay, open_stay
 
 MINOR_AGE = 18
@@ -99,7 +100,8 @@ def _holder(session: Session, bed_id: uuid.UUID, except_stay: uuid.UUID | None =
 def _take_bed(session: Session, resident: Resident, bed_id: uuid.UUID, centre_id: uuid.UUID, day: dt.date,
               override_reason: str | None, except_stay: uuid.UUID | None = None) -> Bed:
     """Check that the bed can hold this resident; lock it so two users cannot both take it."""
-    bed = session.scalars(select(Bed).where(Bed.id == bed_id).with_for_update()).first()
+    bed_id = as_uuid(bed_id)
+    bed = session.scalars(select(Bed).where(Bed.id == bed_id).with_for_update()).first() if bed_id else None
     if bed is None:
         raise RuleViolation(_("The bed was not found."))
     room = session.get(Room, bed.room_id)
@@ -144,7 +146,9 @@ def _reason(errors: Errors, override_reason: str | None) -> str | None:
 
 def _lock_resident(session: Session, resident_id: uuid.UUID) -> Resident:
     """Lock the resident row so two check-ins of one person queue (PostgreSQL; SQLite serialises)."""
-    resident = session.scalars(select(Resident).where(Resident.id == resident_id).with_for_update()).first()
+    resident_id = as_uuid(resident_id)
+    resident = (session.scalars(select(Resident).where(Resident.id == resident_id).with_for_update()).first()
+                if resident_id else None)
     if resident is None:
         raise RuleViolation(_("The resident was not found."))
     return resident
@@ -153,7 +157,7 @@ def _lock_resident(session: Session, resident_id: uuid.UUID) -> Resident:
 def _open_new_stay(session: Session, resident: Resident, centre_id: uuid.UUID, day: dt.date,
                    bed_id: uuid.UUID | None, arrived_from: str | None, override_reason: str | None,
                    previous_stay_id: uuid.UUID | None = None) -> Stay:
-    centre = get(session, Centre, centre_id, _("centre"))
+    centre = get(session, Centre, as_uuid(centre_id), _("centre"))
     if not centre.active:
         raise RuleViolation(_("Centre {name} is closed.").format(name=centre.name))
     current = open_stay(session, resident.id)
@@ -198,7 +202,7 @@ def check_in(db: Database, actor: Actor, resident_id: uuid.UUID, *, centre_id: u
 
 
 def _load_open_stay(session: Session, actor: Actor, stay_id: uuid.UUID, expected_version: int | None) -> Stay:
-    stay = get(session, Stay, stay_id, _("stay"))
+    stay = get(session, Stay, as_uuid(stay_id), _("stay"))
     actor.require(Permission.SHELTER_WRITE, stay.centre_id)
     check_version(stay, expected_version)
     if stay.departure_date is not None:
@@ -209,7 +213,7 @@ def _load_open_stay(session: Session, actor: Actor, stay_id: uuid.UUID, expected
 
 def get_stay(db: Database, actor: Actor, stay_id: uuid.UUID) -> StayView:
     with db.transaction(actor, readonly=True) as s:
-        stay = get(s, Stay, stay_id, _("stay"))
+        stay = get(s, Stay, as_uuid(stay_id), _("stay"))
         actor.require(Permission.SHELTER_READ, stay.centre_id)
         return stay_view(s, stay)
 
@@ -259,6 +263,7 @@ def transfer(db: Database, actor: Actor, stay_id: uuid.UUID, to_centre_id: uuid.
     day = _validate_day(errors, "day", day or dt.date.today())
     note_ = errors.text("note", note, max_length=500)
     reason = _reason(errors, override_reason)
+    to_centre_id = as_uuid(to_centre_id) if to_centre_id is not None else None
     if to_centre_id is None:
         errors.add("to_centre_id", _("Choose the centre the resident goes to."))
     errors.raise_if_any()

@@ -55,6 +55,16 @@ def occupants(session: Session, bed_ids: list[uuid.UUID] | None = None) -> dict[
     return {bed_id: f"{case} – {first} {last}" for bed_id, case, first, last in session.execute(query)}
 
 
+def as_uuid(value: object) -> uuid.UUID | None:
+    """An id given as UUID or text; None when it is not a valid id (then "not found")."""
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
 def _bed_view(bed: Bed, occupant: str | None = None) -> BedView:
     return BedView(bed.id, bed.room_id, bed.label, bed.kind, bed.active, bed.version, occupant)
 
@@ -107,7 +117,7 @@ def add_room(db: Database, actor: Actor, centre_id: uuid.UUID, name: str) -> Roo
     name_ = _room_name(errors, name)
     errors.raise_if_any()
     with db.transaction(actor) as s:
-        get(s, Centre, centre_id, _("centre"))
+        get(s, Centre, as_uuid(centre_id), _("centre"))
         _refuse_duplicate_room(s, centre_id, name_)
         room = Room(centre_id=centre_id, name=name_, active=True)
         s.add(room)
@@ -116,7 +126,7 @@ def add_room(db: Database, actor: Actor, centre_id: uuid.UUID, name: str) -> Roo
 
 
 def _load_room(session: Session, actor: Actor, room_id: uuid.UUID) -> Room:
-    room = get(session, Room, room_id, _("room"))
+    room = get(session, Room, as_uuid(room_id), _("room"))
     actor.require(Permission.SHELTER_ADMIN, room.centre_id)
     return room
 
@@ -211,7 +221,7 @@ def add_beds(db: Database, actor: Actor, room_id: uuid.UUID, count: int, kind: B
 
 
 def _load_bed(session: Session, actor: Actor, bed_id: uuid.UUID) -> Bed:
-    bed = get(session, Bed, bed_id, _("bed"))
+    bed = get(session, Bed, as_uuid(bed_id), _("bed"))
     actor.require(Permission.SHELTER_ADMIN, bed.room.centre_id)
     return bed
 
