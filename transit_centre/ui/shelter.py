@@ -198,7 +198,8 @@ class ShelterPage(QWidget):
             held = sum(1 for b in room.beds if b.occupant is not None)
             room_item = QTreeWidgetItem(self.tree, [
                 room.name, "",
-                _("{held} of {beds} beds taken").format(held=held, beds=len(room.beds))])
+                ngettext("{held} of {beds} beds taken", "{held} of {beds} beds taken", held).format(
+                    held=held, beds=len(room.beds))])
             room_item.setData(0, ROLE, "room:" + str(room.room_id))
             bold = QFont(room_item.font(0))
             bold.setBold(True)
