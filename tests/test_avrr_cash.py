@@ -257,3 +257,23 @@ def test_cash_book_reconciliation_outstanding(db, gao, staff):
         cash_book(db, staff["cash"], gao, TODAY, TODAY - dt.timedelta(days=1))
     with pytest.raises(PermissionDenied):
         cash_book(db, Actor(None, "nobody"), gao, TODAY, TODAY)
+
+
+def test_failed_disbursement_leaves_no_gap(db, gao, staff, monkeypatch):
+    """A disbursement that fails after taking a number rolls the number back with it."""
+    first, second = _approved(db, staff, gao), _approved(db, staff, gao)
+    real = K.receipt_view_in
+    calls = {"n": 0}
+
+    def fail_once(session, receipt):  # noqa: ANN001
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("printer on fire")
+        return real(session, receipt)
+
+    monkeypatch.setattr(K, "receipt_view_in", fail_once)
+    with pytest.raises(RuntimeError):
+        K.disburse(db, staff["cash"], first.id, K.DisbursementInput())
+    assert K.get_grant(db, staff["cash"], first.id).status == GrantStatus.APPROVED
+    assert K.disburse(db, staff["cash"], second.id, K.DisbursementInput()).number.endswith("-R-000001")
+    assert K.disburse(db, staff["cash"], first.id, K.DisbursementInput()).number.endswith("-R-000002")

@@ -108,6 +108,7 @@ class ReceiptView:
     replaces_number: str | None
     grant_id: uuid.UUID
     version: int
+    is_vot: bool = False  # victim of trafficking: documents leaving the protection team show it
 
 
 # --- default amounts ----------------------------------------------------------------------
@@ -186,7 +187,8 @@ def receipt_view_in(session: Session, receipt: Receipt) -> ReceiptView:
         mobile_money_reference=disbursement.mobile_money_reference,
         cash_officer=disbursement.cash_officer_name, voided=receipt.voided_at is not None,
         void_reason=receipt.void_reason, replaced_by_number=replaced_by.number if replaced_by else None,
-        replaces_number=replaces.number if replaces else None, grant_id=grant.id, version=receipt.version)
+        replaces_number=replaces.number if replaces else None, grant_id=grant.id, version=receipt.version,
+        is_vot=rules.flags(session, grant.resident_id, disbursement.disbursed_on)[1])
 
 
 def get_grant(db: Database, actor: Actor, grant_id: uuid.UUID) -> GrantView:
