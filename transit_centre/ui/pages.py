@@ -32,6 +32,11 @@ def _perm(permission: Permission) -> Callable[[Actor], bool]:
 
 
 PAGES: list[PageSpec] = [
+    PageSpec("dashboard", N_("Dashboard"), "transit_centre.ui.dashboard:DashboardPage",
+             lambda actor: actor.can(Permission.REPORT_READ) or actor.can(Permission.RESIDENT_READ),
+             N_("The centre at a glance: residents present tonight against capacity, arrivals and departures "
+                "per week, this month's services, returns in the pipeline and cash disbursed this month. The "
+                "figures are those of the monthly export for the same period. F5 refreshes.")),
     PageSpec("shelter", N_("Shelter"), "transit_centre.ui.shelter:ShelterPage", _perm(Permission.SHELTER_READ),
              N_("Tonight's occupancy: each room with its beds and who sleeps in them, free beds by kind and "
                 "capacity against residents present. Select a free bed and press Check in (or double-click "
@@ -73,4 +78,12 @@ PAGES: list[PageSpec] = [
                 "with a reason (manager) and reissued under a new number; the voided number stays in the cash "
                 "book. The cash book shows the receipts of a period, totals by kind and month, and the "
                 "reconciliation of approved, disbursed and outstanding amounts.")),
+    PageSpec("reports", N_("Reports"), "transit_centre.ui.reports:ReportsPage",
+             lambda actor: any(actor.can(p) for p in (Permission.REPORT_READ, Permission.EXPORT,
+                                                      Permission.CONSOLIDATE)),
+             N_("Monthly export: the month's workbook and the data package for headquarters (encrypted with "
+                "headquarters' public key). Headquarters imports the centres' packages (the same package twice "
+                "changes nothing; a newer export replaces the older one) and makes the consolidated monthly or "
+                "annual report. Arrival-list import registers a group from a partner's list: map the columns, "
+                "check the preview (invalid rows and likely duplicates are marked), import the valid rows.")),
 ]
