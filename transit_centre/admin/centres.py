@@ -96,8 +96,12 @@ def update_centre(db: Database, actor: Actor, centre_id: uuid.UUID, *, name: str
     name_ = errors.text("name", name, required=True)
     town_ = errors.text("town", town, required=True, max_length=100)
     region_ = errors.text("region", region, required=True, max_length=100)
-    if not isinstance(capacity, int) or capacity < 0 or capacity > 10000:
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0 or capacity > 10000:
         errors.add("capacity", _("Capacity must be a whole number between 0 and 10,000."))
+    try:
+        kind = CentreKind(kind)
+    except ValueError:
+        errors.add("kind", _("Choose the kind of centre."))
     errors.raise_if_any()
     with db.transaction(actor) as s:
         centre = get(s, Centre, centre_id, _("centre"))
@@ -105,6 +109,6 @@ def update_centre(db: Database, actor: Actor, centre_id: uuid.UUID, *, name: str
         if name_ != centre.name:
             centre.name_confirmed = True
         centre.name, centre.town, centre.region = name_, town_, region_
-        centre.capacity, centre.kind, centre.active = capacity, CentreKind(kind), active
+        centre.capacity, centre.kind, centre.active = capacity, kind, bool(active)
         s.flush()
         return _view(centre)

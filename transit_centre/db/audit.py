@@ -50,6 +50,9 @@ def _actor(session: Session) -> tuple[uuid.UUID | None, str]:
 
 
 def _centre_of(obj: Any) -> uuid.UUID | None:
+    """The centre an entry belongs to (what a centre manager may read in the audit viewer)."""
+    if getattr(obj, "__tablename__", None) == "centre":
+        return obj.id
     return getattr(obj, "centre_id", None)
 
 
@@ -136,8 +139,16 @@ def _refuse_audit_update(mapper: Any, connection: Any, target: Any) -> None:
     raise HardDeleteRefused("audit entries cannot be changed or deleted")
 
 
+def _refuse_bulk_audit_change(state: Any) -> None:
+    """``session.execute(update(AuditEntry)...)`` bypasses the mapper events: refuse it too."""
+    if (state.is_update or state.is_delete) and any(
+            m.class_ is AuditEntry for m in state.all_mappers):
+        raise HardDeleteRefused("audit entries cannot be changed or deleted")
+
+
 def install(session_class: type[Session] | Session) -> None:
     event.listen(session_class, "before_flush", _before_flush)
+    event.listen(session_class, "do_orm_execute", _refuse_bulk_audit_change)
 
 
 event.listen(AuditEntry, "before_update", _refuse_audit_update)

@@ -39,6 +39,12 @@ class UserView:
     centre_ids: tuple[uuid.UUID, ...]
     locked_until: dt.datetime | None
     version: int
+    must_change_password: bool = False
+    last_login_at: dt.datetime | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.roles
 
 
 def _view(user: User) -> UserView:
@@ -46,6 +52,7 @@ def _view(user: User) -> UserView:
         user.id, user.username, user.full_name, user.active, user.language,
         tuple(sorted((Role(r.code) for r in user.roles), key=lambda r: r.value)),
         tuple(c.id for c in user.centres), user.locked_until, user.version,
+        bool(user.must_change_password), user.last_login_at,
     )
 
 
@@ -58,7 +65,27 @@ def password_problem(password: str | None) -> str | None:
         return _("The password must have at least {n} characters.").format(n=MIN_PASSWORD_LENGTH)
     if len(password) > 256:
         return _("The password must have at most {n} characters.").format(n=256)
+    try:
+        password.encode("utf-8")
+    except UnicodeEncodeError:
+        return _("The password contains characters that cannot be typed; choose another one.")
     return None
+
+
+def parse_roles(errors: Errors, roles: Iterable[Role | str] | None) -> list[Role]:
+    """Known roles only; an unknown code is a field message, not a crash."""
+    result: list[Role] = []
+    for r in roles or ():
+        try:
+            role = Role(r)
+        except ValueError:
+            errors.add("roles", _("Unknown role: {role}").format(role=str(r)[:40]))
+            continue
+        if role not in result:
+            result.append(role)
+    if not result and "roles" not in errors.errors:
+        errors.add("roles", _("Choose at least one role."))
+    return result
 
 
 def seed_roles(session: Session) -> None:
@@ -84,15 +111,13 @@ def create_user(db: Database, actor: Actor, *, username: str, full_name: str, pa
     """Create an account. Only an administrator may, except for the very first one."""
     errors = Errors()
     username_ = errors.text("username", username, required=True, max_length=64)
-    if username_ and (" " in username_ or username_ != username_.lower()):
+    if username_ and (any(ch.isspace() for ch in username_) or username_ != username_.lower()):
         errors.add("username", _("User names are lower case, without spaces."))
     full_name_ = errors.text("full_name", full_name, required=True)
     problem = password_problem(password)
     if problem:
         errors.add("password", problem)
-    roles = [Role(r) for r in roles]
-    if not roles:
-        errors.add("roles", _("Choose at least one role."))
+    roles = parse_roles(errors, roles)
     errors.raise_if_any()
     with db.transaction(actor) as s:
         first = not s.scalar(select(func.count(User.id)))

@@ -1,0 +1,140 @@
+"""Reading the audit log: filtered pages for the audit viewer, never the whole table.
+
+Administrators and headquarters read every entry; centre managers read the entries of their
+own centres (entries without a centre, such as accounts and settings, are not theirs).
+The log itself is written only by the audit hook (``db/audit.py``) and cannot be changed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+
+from transit_centre.db.engine import Database
+from transit_centre.db.models import AuditEntry, Resident, User
+from transit_centre.enums import AuditAction
+from transit_centre.errors import ValidationError
+from transit_centre.i18n import _
+from transit_centre.security.permissions import Actor, Permission
+
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the viewer asks for; every field is optional.
+
+    ``user`` is a user id or a user name; ``record`` a record id (UUID) or a resident's case
+    number; ``date_from``/``date_to`` are local calendar days, both included.
+    """
+
+    user: uuid.UUID | str | None = None
+    entity: str | None = None
+    record: uuid.UUID | str | None = None
+    action: AuditAction | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    centre_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: uuid.UUID
+    at: dt.datetime
+    user_id: uuid.UUID | None
+    username: str
+    action: AuditAction
+    entity: str
+    entity_id: uuid.UUID | None
+    field: str | None
+    old_value: str | None
+    new_value: str | None
+    centre_id: uuid.UUID | None
+    detail: str | None
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    """Start of a calendar day in this computer's time zone, as an aware datetime."""
+    return dt.datetime(day.year, day.month, day.day).astimezone()
+
+
+def _as_uuid(value: uuid.UUID | str | None) -> uuid.UUID | None:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value).strip())
+    except (ValueError, AttributeError):
+        return None
+
+
+def _filtered(s, actor: Actor, flt: AuditFilter, query: Select) -> Select:  # noqa: ANN001 - Session
+    visible = actor.visible_centres()
+    if visible is not None:
+        query = query.where(AuditEntry.centre_id.in_(visible))
+    if flt.centre_id is not None:
+        query = query.where(AuditEntry.centre_id == flt.centre_id)
+    if flt.user:
+        user_id = _as_uuid(flt.user)
+        if user_id is not None:
+            query = query.where(AuditEntry.user_id == user_id)
+        else:
+            query = query.where(AuditEntry.username == str(flt.user).strip().lower()[:64])
+    if flt.entity:
+        query = query.where(AuditEntry.entity == flt.entity[:64])
+    if flt.record:
+        record_id = _as_uuid(flt.record)
+        if record_id is None:
+            record_id = s.scalar(select(Resident.id).where(
+                Resident.case_number == str(flt.record).strip().upper()[:32]))
+        # An unknown case number matches nothing (rather than everything).
+        query = query.where(AuditEntry.entity_id == (record_id or uuid.UUID(int=0)))
+    if flt.action is not None:
+        query = query.where(AuditEntry.action == AuditAction(flt.action))
+    if flt.date_from is not None:
+        query = query.where(AuditEntry.at >= _local_midnight(flt.date_from))
+    if flt.date_to is not None:
+        query = query.where(AuditEntry.at < _local_midnight(flt.date_to + dt.timedelta(days=1)))
+    return query
+
+
+def _validate(flt: AuditFilter) -> None:
+    if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
+        raise ValidationError({"date_to": _("The end date is before the start date.")})
+
+
+def audit_page(db: Database, actor: Actor, flt: AuditFilter | None = None, offset: int = 0,
+               limit: int = 200) -> list[AuditRow]:
+    """Entries matching ``flt``, newest first, ``limit`` at a time."""
+    actor.require(Permission.AUDIT_READ)
+    flt = flt or AuditFilter()
+    _validate(flt)
+    offset, limit = max(0, int(offset)), max(1, min(int(limit), MAX_PAGE))
+    with db.transaction(actor, readonly=True) as s:
+        query = _filtered(s, actor, flt, select(AuditEntry))
+        query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).offset(offset).limit(limit)
+        return [AuditRow(e.id, e.at, e.user_id, e.username, e.action, e.entity, e.entity_id, e.field,
+                         e.old_value, e.new_value, e.centre_id, e.detail) for e in s.scalars(query)]
+
+
+def audit_count(db: Database, actor: Actor, flt: AuditFilter | None = None) -> int:
+    actor.require(Permission.AUDIT_READ)
+    flt = flt or AuditFilter()
+    _validate(flt)
+    with db.transaction(actor, readonly=True) as s:
+        return int(s.scalar(_filtered(s, actor, flt, select(func.count(AuditEntry.id)))) or 0)
+
+
+def audit_entities(db: Database, actor: Actor) -> list[str]:
+    """Kinds of record that appear in the log (table names), for the viewer's filter."""
+    actor.require(Permission.AUDIT_READ)
+    with db.transaction(actor, readonly=True) as s:
+        return sorted(s.scalars(select(AuditEntry.entity).distinct()))
+
+
+def audit_usernames(db: Database, actor: Actor) -> list[str]:
+    """User names of the accounts (for the viewer's user filter); sign-in attempts aside."""
+    actor.require(Permission.AUDIT_READ)
+    with db.transaction(actor, readonly=True) as s:
+        return list(s.scalars(select(User.username).order_by(User.username)))
