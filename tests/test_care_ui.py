@@ -155,3 +155,30 @@ def test_nurse_records_a_consultation_and_fit_to_travel(qtbot, qsettings_isolate
     assert fit is not None and fit.status == "fit"
     assert _count(db, ServiceRecord.kind == ServiceKind.MEDICAL) == 2
     assert page.recent.model.total == 2
+
+
+def test_counselling_group_and_referral(qtbot, qsettings_isolated, db, make_actor, present, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    page = _page(qtbot, db, make_actor(Role.MANAGER))
+    tab = page.counselling
+    group = tab.group
+    group.attendance.set_checked(present[:6])
+    qtbot.mouseClick(group.button, Qt.MouseButton.LeftButton)
+    assert _count(db, ServiceRecord.kind == ServiceKind.COUNSELLING) == 1
+    form = tab.referral
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Clinique juridique", True)))
+    qtbot.mouseClick(form.new_partner, Qt.MouseButton.LeftButton)
+    assert form.partner.currentText() == "Clinique juridique"
+    qtbot.mouseClick(form.button, Qt.MouseButton.LeftButton)
+    assert form.errors.general_label().text() or form.errors.message("resident")
+    form.picker.set_choice(page.search_residents("traore")[0])
+    form.area.set_value("legal")
+    form.reason.setText("Papiers d'identité")
+    form.override.setText("Résident mineur, urgence")
+    qtbot.mouseClick(form.button, Qt.MouseButton.LeftButton)
+    assert _count(db, ServiceRecord.kind == ServiceKind.REFERRAL) == 1, form.errors.general_label().text()
+    recent = page.recent
+    row = next(i for i, v in enumerate(recent.model.rows) if v.kind == ServiceKind.REFERRAL)
+    recent.table.selectRow(row)
+    assert recent.outcome_button.isEnabled()

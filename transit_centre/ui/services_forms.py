@@ -436,9 +436,9 @@ class ReferralForm(_Form):
         self.partner.clear()
         self.partner.addItem("", None)
         for p in partners:
-            self.partner.addItem(p.name, p.id)
+            self.partner.addItem(p.name, str(p.id))  # str: QComboBox.findData cannot match a UUID
         if select_id is not None:
-            self.partner.setCurrentIndex(max(0, self.partner.findData(select_id)))
+            self.partner.setCurrentIndex(max(0, self.partner.findData(str(select_id))))
 
     def add_partner(self) -> None:
         name, ok = QInputDialog.getText(self, _("New partner"), _("Name of the partner organisation:"))
