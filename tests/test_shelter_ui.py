@@ -214,3 +214,25 @@ def test_readers_see_the_page_without_actions(qtbot, qsettings_isolated, db, set
     hq.centre.setCurrentIndex(hq.centre.findData(str(centres["GAO"])))
     assert hq.tree.topLevelItem(0).text(0) == "Dortoir A"
     assert not hq.check_in_button.isEnabled() and hq.rooms_button.isHidden()
+
+
+def test_bed_nights_dialog(qtbot, qsettings_isolated, db, setup):
+    from PySide6.QtCore import QDate
+
+    from transit_centre.ui.context import UiContext
+    from transit_centre.ui.shelter_dialogs import BedNightsDialog
+
+    manager, beds, gao = setup
+    today = dt.date.today()
+    rid = add_resident(db, gao, "Moussa", "Traoré", case="GAO-2026-00077")
+    admission.check_in(db, manager, rid, centre_id=gao, bed_id=beds["M1"], arrival_date=today - dt.timedelta(days=40))
+    dialog = BedNightsDialog(UiContext(db, manager, "GAO", "Gao"), gao)
+    qtbot.addWidget(dialog)
+    start = today - dt.timedelta(days=9)
+    dialog.start.setDate(QDate(start.year, start.month, start.day))
+    assert dialog.load()
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 0).text() == "GAO-2026-00077"
+    assert dialog.table.item(0, 2).data(0) == 10
+    dialog.start.setDate(QDate(today.year + 0, today.month, today.day).addDays(1))
+    dialog.end.setDate(QDate(today.year, today.month, today.day))
+    assert not dialog.load() and dialog.errors.general_label().text()

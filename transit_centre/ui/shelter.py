@@ -92,6 +92,7 @@ class ShelterPage(QWidget):
         self.move_button = self._button(_("Move bed…"), "moveBedButton", self.move_bed)
         self.transfer_button = self._button(_("Transfer…"), "transferButton", self.transfer)
         self.check_out_button = self._button(_("Check out…"), "checkOutButton", self.check_out)
+        self.nights_button = self._button(_("Bed-nights…"), "bedNightsButton", self.show_bed_nights)
         self.rooms_button = self._button(_("Rooms and beds…"), "roomsAdminButton", self.rooms_admin)
         self.refresh_button = self._button(_("Refresh"), "refreshButton", self.refresh)
 
@@ -102,6 +103,7 @@ class ShelterPage(QWidget):
         for button in (self.check_in_button, self.move_button, self.transfer_button, self.check_out_button):
             actions.addWidget(button)
         actions.addStretch(1)
+        actions.addWidget(self.nights_button)
         actions.addWidget(self.rooms_button)
         actions.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
@@ -151,6 +153,7 @@ class ShelterPage(QWidget):
         write = centre_id is not None and self.ctx.actor.can(Permission.SHELTER_WRITE, centre_id)
         chosen = self.selected_resident() is not None
         self.check_in_button.setEnabled(write)
+        self.nights_button.setEnabled(centre_id is not None)
         self.move_button.setEnabled(write and chosen)
         self.transfer_button.setEnabled(write and chosen)
         self.check_out_button.setEnabled(write and chosen)
@@ -289,6 +292,12 @@ class ShelterPage(QWidget):
         resident = self.selected_resident()
         if resident is not None:
             self._open(CheckOutDialog(self.ctx, resident, self))
+
+    def show_bed_nights(self) -> None:
+        from transit_centre.ui.shelter_dialogs import BedNightsDialog
+
+        if self.centre_id() is not None:
+            BedNightsDialog(self.ctx, self.centre_id(), self).exec()
 
     def rooms_admin(self) -> None:
         from transit_centre.ui.shelter_admin import RoomsAdminDialog

@@ -6,6 +6,7 @@ minors' bed...) points at the "reason" field so the user can override with a rea
 """
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 from transit_centre.admin.centres import list_centres
 from transit_centre.enums import DepartureReason
 from transit_centre.errors import DomainError
-from transit_centre.i18n import _, format_date
+from transit_centre.i18n import _, format_date, format_number, format_percent
 from transit_centre.security.permissions import Permission
 from transit_centre.shelter import admission, occupancy
 from transit_centre.shelter.stays import PresentResident
@@ -300,3 +301,78 @@ class CheckOutDialog(_ServiceDialog):
         return admission.check_out(self.ctx.db, self.ctx.actor, self.resident.stay_id,
                                    reason=self.reason_combo.value(), day=self.day.date().toPython(),
                                    note=self.note.toPlainText())
+
+
+class BedNightsDialog(QDialog):
+    """Bed-nights of the centre over a period, per resident, with the occupancy rate."""
+
+    def __init__(self, ctx: UiContext, centre_id: uuid.UUID, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableWidget
+
+        super().__init__(parent)
+        self.ctx, self.centre_id = ctx, centre_id
+        self.setObjectName("bedNightsDialog")
+        self.setWindowTitle(_("Bed-nights"))
+        today = dt.date.today()
+        self.start = date_edit(today.replace(day=1))
+        self.start.setObjectName("periodStart")
+        self.end = date_edit(today)
+        self.end.setObjectName("periodEnd")
+        self.show_button = QPushButton(_("Show"))
+        self.show_button.setObjectName("showBedNights")
+        self.show_button.clicked.connect(lambda _c=False: self.load())
+        period = QHBoxLayout()
+        period.addWidget(QLabel(_("First night")))
+        period.addWidget(self.start)
+        period.addWidget(QLabel(_("Last night")))
+        period.addWidget(self.end)
+        period.addWidget(self.show_button)
+        period.addStretch(1)
+        self.total = QLabel()
+        self.total.setObjectName("bedNightsTotal")
+        self.total.setWordWrap(True)
+        self.table = QTableWidget(0, 3)
+        self.table.setObjectName("bedNightsTable")
+        self.table.setHorizontalHeaderLabels([_("Case number"), _("Name"), _("Bed-nights")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.errors = FieldErrors()
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(period)
+        layout.addWidget(self.errors.general_label())
+        layout.addWidget(self.total)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(close)
+        self.resize(640, 520)
+        self.load()
+
+    def load(self) -> bool:
+        from PySide6.QtWidgets import QTableWidgetItem
+
+        self.errors.clear()
+        try:
+            result = occupancy.bed_nights(self.ctx.db, self.ctx.actor, self.centre_id,
+                                          self.start.date().toPython(), self.end.date().toPython())
+        except DomainError as exc:
+            self.errors.show(exc)
+            return False
+        rate = result.occupancy_rate
+        self.total.setText(_("{nights} bed-nights over {days} nights for {beds} beds: occupancy {rate}").format(
+            nights=format_number(result.bed_nights), days=format_number(result.nights_in_period),
+            beds=format_number(result.capacity), rate=format_percent(rate) if rate is not None else "–"))
+        self.table.setSortingEnabled(False)
+        self.table.setRowCount(len(result.per_resident))
+        for row, r in enumerate(result.per_resident):
+            nights = QTableWidgetItem()
+            nights.setData(Qt.ItemDataRole.DisplayRole, r.nights)
+            for col, item in enumerate((QTableWidgetItem(r.case_number), QTableWidgetItem(r.name), nights)):
+                self.table.setItem(row, col, item)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        return True
