@@ -236,3 +236,31 @@ def test_bed_nights_dialog(qtbot, qsettings_isolated, db, setup):
     dialog.start.setDate(QDate(today.year + 0, today.month, today.day).addDays(1))
     dialog.end.setDate(QDate(today.year, today.month, today.day))
     assert not dialog.load() and dialog.errors.general_label().text()
+
+
+def test_find_in_the_list_and_another_night(page, db, setup):
+    from PySide6.QtCore import QDate
+
+    manager, beds, gao = setup
+    today = dt.date.today()
+    first = add_resident(db, gao, "Aïssata", "Traoré", Sex.FEMALE)
+    second = add_resident(db, gao, "Ibrahim", "Keïta")
+    admission.check_in(db, manager, first, centre_id=gao, bed_id=beds["W1"], arrival_date=today - dt.timedelta(days=5))
+    stay = admission.check_in(db, manager, second, centre_id=gao, bed_id=beds["M1"],
+                              arrival_date=today - dt.timedelta(days=5))
+    admission.check_out(db, manager, stay.id, reason=DepartureReason.RETURN, day=today - dt.timedelta(days=1))
+    page.refresh()
+    page.focus_search()
+    page.filter.setText("traore")
+    assert page.apply_filter() == 1
+    room = page.tree.topLevelItem(0)
+    visible = [room.child(j).text(2) for j in range(room.childCount()) if not room.child(j).isHidden()]
+    assert visible == ["Aïssata Traoré"]
+    page.filter.clear()
+    assert page.apply_filter() == 5
+    yesterday = today - dt.timedelta(days=2)
+    page.night.setDate(QDate(yesterday.year, yesterday.month, yesterday.day))
+    assert {p.full_name for p in page.residents.values()} == {"Aïssata Traoré", "Ibrahim Keïta"}
+    assert not page.check_in_button.isEnabled()  # actions are for tonight only
+    page.select_resident(second)
+    assert not page.check_out_button.isEnabled()

@@ -43,7 +43,8 @@ PAGES: list[PageSpec] = [
                 "it) to admit a resident; select a resident to move them to another bed, transfer them to "
                 "another centre or check them out with a reason. A minor goes to a minors' bed, a woman to "
                 "a women's or family bed: to choose otherwise, give the reason. Rooms and beds are added "
-                "and retired with Rooms and beds (centre managers).")),
+                "and retired with Rooms and beds (centre managers). Ctrl+F finds a resident or a bed in the "
+                "list; Night of shows another night; Bed-nights counts the nights of a period.")),
     PageSpec("rollcall", N_("Roll-call"), "transit_centre.ui.rollcall:RollCallPage",
              _perm(Permission.SHELTER_WRITE),
              N_("Tonight's roll-call. Press the button to list the residents who should be present. "

@@ -9,15 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QDate, QSettings, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from transit_centre.admin.centres import list_centres
+from transit_centre.common import fold
 from transit_centre.enums import BedKind
 from transit_centre.i18n import _, format_date, format_number, format_percent, ngettext
 from transit_centre.security.permissions import Permission
@@ -66,6 +69,20 @@ class ShelterPage(QWidget):
         self.centre.setVisible(ctx.centre_id is None or self.centre.count() > 1)
         self.centre.currentIndexChanged.connect(lambda _i: self.refresh())
 
+        self.night = QDateEdit()
+        self.night.setObjectName("nightDate")
+        self.night.setCalendarPopup(True)
+        self.night.setDisplayFormat("dd/MM/yyyy")
+        self.night.setDate(QDate.currentDate())
+        self.night.setMaximumDate(QDate.currentDate())
+        self.night.setToolTip(_("Show the occupancy of another night; actions are for tonight only."))
+        self.night.dateChanged.connect(lambda _d: self.refresh())
+        self.filter = QLineEdit()
+        self.filter.setObjectName("occupancyFilter")
+        self.filter.setPlaceholderText(_("Find a resident or a bed in the list"))
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(lambda _t: self.apply_filter())
+
         self.summary = QLabel()
         self.summary.setObjectName("occupancySummary")
         self.summary.setWordWrap(True)
@@ -98,11 +115,14 @@ class ShelterPage(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        top.addWidget(QLabel(_("Night of")))
+        top.addWidget(self.night)
         top.addWidget(self.centre)
         actions = QHBoxLayout()
         for button in (self.check_in_button, self.move_button, self.transfer_button, self.check_out_button):
             actions.addWidget(button)
-        actions.addStretch(1)
+        actions.addSpacing(12)
+        actions.addWidget(self.filter, 1)
         actions.addWidget(self.nights_button)
         actions.addWidget(self.rooms_button)
         actions.addWidget(self.refresh_button)
@@ -150,7 +170,8 @@ class ShelterPage(QWidget):
 
     def _update_buttons(self) -> None:
         centre_id = self.centre_id()
-        write = centre_id is not None and self.ctx.actor.can(Permission.SHELTER_WRITE, centre_id)
+        tonight = self.night.date().toPython() == dt.date.today()
+        write = tonight and centre_id is not None and self.ctx.actor.can(Permission.SHELTER_WRITE, centre_id)
         chosen = self.selected_resident() is not None
         self.check_in_button.setEnabled(write)
         self.nights_button.setEnabled(centre_id is not None)
@@ -170,7 +191,8 @@ class ShelterPage(QWidget):
             self._update_buttons()
             return
         try:
-            self.view = view = occupancy.occupancy(self.ctx.db, self.ctx.actor, centre_id)
+            self.view = view = occupancy.occupancy(self.ctx.db, self.ctx.actor, centre_id,
+                                                   self.night.date().toPython())
             month = self._month_bed_nights(centre_id)
         except Exception as exc:  # noqa: BLE001
             show_error(self, exc)
@@ -178,8 +200,32 @@ class ShelterPage(QWidget):
         self.title.setText(_("Shelter – {centre} – night of {date}").format(
             centre=view.centre_name, date=format_date(view.day)))
         self._fill_tree(view)
+        if self.filter.text():
+            self.apply_filter()
         self._fill_summary(view, month)
         self._update_buttons()
+
+    def focus_search(self) -> None:
+        """Ctrl+F: find a resident or a bed in tonight's list."""
+        self.filter.setFocus()
+        self.filter.selectAll()
+
+    def apply_filter(self) -> int:
+        """Hide the beds whose bed label, resident name or case number do not match; returns matches."""
+        words = fold(self.filter.text()).split()
+        shown = 0
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            visible_children = 0
+            for j in range(top.childCount()):
+                child = top.child(j)
+                haystack = fold(" ".join(child.text(c) for c in (0, 2, 3)) + " " + top.text(0))
+                match = all(w in haystack for w in words)
+                child.setHidden(not match)
+                visible_children += match
+            top.setHidden(bool(words) and visible_children == 0)
+            shown += visible_children
+        return shown
 
     def _month_bed_nights(self, centre_id: uuid.UUID) -> occupancy.BedNights:
         today = dt.date.today()
