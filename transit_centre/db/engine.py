@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -33,17 +33,21 @@ class ActorLike(Protocol):
 
 
 def sqlite_url(path: Path) -> str:
-    return "sqlite:///" + str(Path(path).resolve()).replace("\\", "/")
+    """URL of a SQLite file. Characters a URL gives a meaning to (``%``, ``?``, ``#``, ``@``) are
+    escaped, so any Windows folder works (``C:\\Users\\Aïssata Traoré\\Données``)."""
+    return URL.create("sqlite", database=str(Path(path).resolve()).replace("\\", "/")).render_as_string(
+        hide_password=False)
 
 
 def configured_url() -> str:
-    """The database URL from the environment, else the SQLite file in the user's data folder."""
+    """The database URL from the environment, else this laptop's SQLite file (the folder chosen
+    in the welcome wizard, ``localconfig``, or the user's data folder)."""
     url = os.environ.get(ENV_URL)
     if url:
         return url
-    from transit_centre.paths import default_database_path
+    from transit_centre.localconfig import database_path
 
-    return sqlite_url(default_database_path())
+    return sqlite_url(database_path())
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:

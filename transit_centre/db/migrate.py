@@ -17,7 +17,8 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 def alembic_config(db: Database) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    # Alembic's options go through ConfigParser: a "%" in the install folder must be doubled.
+    config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
     config.attributes["engine"] = db.engine
     config.attributes["database_url"] = db.url
     return config
