@@ -142,3 +142,15 @@ def test_encrypted_package_is_unreadable_without_the_key(db, centres, make_actor
     tampered[-5] ^= 0xFF
     with pytest.raises(DomainError):
         crypto.decrypt(bytes(tampered), key)
+
+
+def test_bed_nights_agree_with_the_shelter(db, centres, make_actor, data):
+    """The export's SQL bed-nights equal the shelter's own count for the same centre and month."""
+    from transit_centre.shelter.occupancy import bed_nights
+
+    period = Period.month(2026, 10)
+    actor = make_actor(Role.MANAGER)
+    shelter = bed_nights(db, actor, centres["GAO"], period.start, period.end, today=AS_OF)
+    stats = period_statistics(db, actor, centres["GAO"], period, as_of=AS_OF)
+    assert stats.bed_nights == shelter.bed_nights == EXPECTED["bed_nights"]
+    assert stats.capacity_nights == shelter.capacity * shelter.nights_in_period

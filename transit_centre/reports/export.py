@@ -25,7 +25,7 @@ from transit_centre.i18n import _, format_date, format_datetime
 from transit_centre.reports import crypto
 from transit_centre.reports.package import SCHEMA_VERSION, package_rows, write_package
 from transit_centre.reports.sources import Period, live_sources
-from transit_centre.reports.stats import Stats, capacity_nights, compute
+from transit_centre.reports.stats import Stats, capacity_nights, centre_capacities, compute
 from transit_centre.reports.tables import DATE, TEXT, key_figures, report_tables
 from transit_centre.reports.xlsx import write_workbook
 from transit_centre.security.permissions import Actor, Permission
@@ -92,7 +92,8 @@ def monthly_export(db: Database, actor: Actor, month: str, centre_id: uuid.UUID 
         stats = compute(s, src, period, capacity_nights(s, [centre_id], period, as_of))
         step(2)
         rows = package_rows(s, src, period.end)
-        code, name, kind, capacity = centre.code, centre.name, centre.kind.value, centre.capacity
+        code, name, kind = centre.code, centre.name, centre.kind.value
+        capacity = centre_capacities(s, [centre_id])[centre_id]
     step(3)
     xlsx_path, package_path = export_paths(out, code, period.month_key, public_key is not None)
     manifest = {

@@ -28,7 +28,7 @@ from sqlalchemy import distinct, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from transit_centre.db.engine import Database
-from transit_centre.db.models import Centre
+from transit_centre.db.models import Bed, Centre, Room
 from transit_centre.enums import ServiceKind
 from transit_centre.reports.sources import Period, Sources, live_sources
 from transit_centre.security.permissions import Actor, Permission
@@ -221,14 +221,20 @@ def scope_centres(actor: Actor, centre_id: uuid.UUID | None, permission: Permiss
     return None if visible is None else sorted(visible)
 
 
+def centre_capacities(session: Session, centre_ids: list[uuid.UUID] | None) -> dict[uuid.UUID, int]:
+    """Beds per centre as the shelter counts them: active beds in active rooms, else the
+    capacity recorded for the centre (one GROUP BY)."""
+    beds = (select(Room.centre_id, func.count(Bed.id).label("n")).join(Bed, Bed.room_id == Room.id)
+            .where(Room.active.is_(True), Bed.active.is_(True)).group_by(Room.centre_id).subquery())
+    query = select(Centre.id, Centre.capacity, beds.c.n).outerjoin(beds, beds.c.centre_id == Centre.id)
+    query = query.where(Centre.id.in_(centre_ids)) if centre_ids is not None else query.where(
+        Centre.active.is_(True))
+    return {cid: int(n or capacity or 0) for cid, capacity, n in session.execute(query)}
+
+
 def capacity_nights(session: Session, centre_ids: list[uuid.UUID] | None, period: Period,
                     as_of: dt.date) -> int:
-    query = select(func.coalesce(func.sum(Centre.capacity), 0))
-    if centre_ids is not None:
-        query = query.where(Centre.id.in_(centre_ids))
-    else:
-        query = query.where(Centre.active.is_(True))
-    return int(session.scalar(query) or 0) * period.nights(as_of)
+    return sum(centre_capacities(session, centre_ids).values()) * period.nights(as_of)
 
 
 def live_stats(session: Session, centre_ids: list[uuid.UUID] | None, period: Period,
