@@ -264,3 +264,47 @@ def test_find_in_the_list_and_another_night(page, db, setup):
     assert not page.check_in_button.isEnabled()  # actions are for tonight only
     page.select_resident(second)
     assert not page.check_out_button.isEnabled()
+
+
+def test_admitting_one_member_offers_the_rest_of_the_household(page, db, setup, monkeypatch):
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    from transit_centre.db.models import Household, Resident
+    from transit_centre.security.permissions import Actor
+    from transit_centre.ui import shelter_dialogs
+
+    manager, beds, gao = setup
+    today = dt.date.today()
+    mother = add_resident(db, gao, "Awa", "Diallo", Sex.FEMALE)
+    child = add_resident(db, gao, "Fanta", "Diallo", Sex.FEMALE, dob=today.replace(year=today.year - 8))
+    father = add_resident(db, gao, "Oumar", "Diallo", Sex.MALE)
+    with db.transaction(Actor.system()) as s:
+        family = Household(centre_id=gao, name="Diallo")
+        s.add(family)
+        s.flush()
+        for rid in (mother, child, father):
+            s.get(Resident, rid).household_id = family.id
+    admission.check_in(db, manager, father, centre_id=gao, bed_id=beds["M1"])  # already here
+    questions = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: questions.append(a[2]) or QMessageBox.StandardButton.Yes)
+    proposed = []
+
+    def fake_exec(dialog):
+        if dialog.objectName() != "checkInDialog":
+            return QDialog.DialogCode.Rejected
+        if dialog.selected_resident() is None:  # the first dialog: the user finds the mother
+            dialog.search.setText("awa diallo")
+            dialog.run_search()
+            dialog.bed.setCurrentIndex(dialog.bed.findData(str(beds["W1"])))
+        else:
+            proposed.append(dialog.selected_resident())
+            dialog.bed.setCurrentIndex(dialog.bed.findData(str(beds["F1"])))
+            dialog.reason.setText("Avec sa mère")
+        return QDialog.DialogCode.Accepted if dialog.submit() else QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(shelter_dialogs._ServiceDialog, "exec", fake_exec)
+    page.check_in()
+    assert len(questions) == 1 and "Fanta" in questions[0] and "Oumar" not in questions[0]
+    assert proposed == [child]
+    beds_now = {p.resident_id: p.bed_label for p in present_residents(db, manager, gao)}
+    assert beds_now == {father: "M1", mother: "W1", child: "F1"}

@@ -62,3 +62,20 @@ def find_residents(db: Database, actor: Actor, text: str, *, limit: int = 20) ->
                 where[resident_id] = name
         return [ResidentChoice(r.id, r.case_number, r.first_name, r.last_name, r.sex, r.date_of_birth,
                                where.get(r.id)) for r in residents]
+
+
+def household_members_to_admit(db: Database, actor: Actor, resident_id: uuid.UUID) -> list[ResidentChoice]:
+    """Members of the resident's household (family or travel group) who are not present anywhere:
+    after admitting one, the screen offers to admit the others."""
+    actor.require(Permission.SHELTER_READ)
+    with db.transaction(actor, readonly=True) as s:
+        resident = s.get(Resident, resident_id)
+        if resident is None or resident.household_id is None:
+            return []
+        present = select(Stay.resident_id).where(Stay.departure_date.is_(None))
+        members = s.scalars(
+            select(Resident).where(Resident.household_id == resident.household_id, Resident.id != resident.id,
+                                   Resident.archived.is_(False), Resident.id.not_in(present))
+            .order_by(Resident.date_of_birth, Resident.first_name_folded)).all()
+        return [ResidentChoice(r.id, r.case_number, r.first_name, r.last_name, r.sex, r.date_of_birth, None)
+                for r in members if actor.can_see_centre(r.centre_id)]

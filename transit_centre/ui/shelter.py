@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -309,14 +310,43 @@ class ShelterPage(QWidget):
         if self.selected_free_bed() is not None and self.check_in_button.isEnabled():
             self.check_in()
 
-    def check_in_dialog(self) -> QDialog:
+    def check_in_dialog(self, preset: tuple[uuid.UUID, str] | None = None) -> QDialog:
         from transit_centre.ui.shelter_dialogs import CheckInDialog
 
-        return CheckInDialog(self.ctx, self.centre_id(), self, bed_id=self.selected_free_bed())
+        return CheckInDialog(self.ctx, self.centre_id(), self, bed_id=None if preset else self.selected_free_bed(),
+                             preset=preset)
 
     def check_in(self) -> None:
-        if self.centre_id() is not None:
-            self._open(self.check_in_dialog())
+        if self.centre_id() is None:
+            return
+        dialog = self.check_in_dialog()
+        if self._open(dialog) and dialog.result_view is not None:
+            self.admit_household(dialog.result_view.resident_id)
+
+    def admit_household(self, resident_id: uuid.UUID) -> int:
+        """After an admission, offer to admit the household members not yet present, one by one."""
+        from transit_centre.shelter.search import household_members_to_admit
+
+        try:
+            members = household_members_to_admit(self.ctx.db, self.ctx.actor, resident_id)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return 0
+        if not members:
+            return 0
+        names = "\n".join(m.display for m in members)
+        answer = QMessageBox.question(self, _("Household"), ngettext(
+            "Also check in the other member of the household?\n{names}",
+            "Also check in the {n} other members of the household?\n{names}", len(members)).format(
+            n=len(members), names=names))
+        if answer != QMessageBox.StandardButton.Yes:
+            return 0
+        admitted = 0
+        for member in members:
+            if not self._open(self.check_in_dialog(preset=(member.id, member.display))):
+                break
+            admitted += 1
+        return admitted
 
     def move_bed(self) -> None:
         from transit_centre.ui.shelter_dialogs import MoveBedDialog

@@ -114,7 +114,8 @@ class CheckInDialog(_ServiceDialog):
     """Admission: find the resident by name or case number, choose a bed, arrival date."""
 
     def __init__(self, ctx: UiContext, centre_id: uuid.UUID, parent: QWidget | None = None, *,
-                 bed_id: uuid.UUID | None = None, search: Callable[[str], list] | None = None) -> None:
+                 bed_id: uuid.UUID | None = None, search: Callable[[str], list] | None = None,
+                 preset: tuple[uuid.UUID, str] | None = None) -> None:
         super().__init__(ctx, parent, _("Check in a resident"), "checkInDialog")
         self.centre_id = centre_id
         self.search_function = search or self._default_search
@@ -147,6 +148,15 @@ class CheckInDialog(_ServiceDialog):
         self.header.setText(_("Admission to {centre}. Residents already present somewhere are not listed.")
                             .format(centre=ctx.centre_name or ""))
         self.search.setFocus()
+        if preset is not None:  # a household member proposed after the previous admission
+            self.search.blockSignals(True)
+            self.search.setText(preset[1])
+            self.search.blockSignals(False)
+            item = QListWidgetItem(preset[1])
+            item.setData(Qt.ItemDataRole.UserRole, str(preset[0]))
+            self.results.addItem(item)
+            self.results.setCurrentRow(0)
+            self.bed.setFocus()
 
     def _default_search(self, text: str) -> list[tuple[uuid.UUID, str]]:
         """(id, text) of residents not present anywhere: the registry's search when it exists."""
