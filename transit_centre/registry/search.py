@@ -1,8 +1,8 @@
 """Listing and searching residents a page at a time, for the lazy residents table.
 
 Search-as-you-type: the typed text is folded like ``Resident.search_text`` (lower case, no
-accents), so a plain LIKE on both folded sides finds "Traoré" from "traore". Every word must
-match. Presence ("in the centre tonight") is an EXISTS on an open stay. The query is built
+accents) and each typed word must begin a word of it ("trao" finds "Traoré"; see
+``db.models.registry.ResidentToken``: an index range, not a scan of the table). Presence ("in the centre tonight") is an EXISTS on an open stay. The query is built
 once (``resident_query``) and used for both the count and the page, so both agree.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy import Select, exists, func, or_, select
 
 from transit_centre.common import fold
 from transit_centre.db.engine import Database
-from transit_centre.db.models import Centre, Resident, Stay, Vulnerability
+from transit_centre.db.models import Centre, Resident, ResidentToken, Stay, Vulnerability
 from transit_centre.enums import Sex, VulnerabilityKind
 from transit_centre.errors import PermissionDenied, ValidationError
 from transit_centre.i18n import _
@@ -26,7 +26,7 @@ from transit_centre.security.permissions import Actor, Permission
 PRESENCE = ("present", "departed", "all")
 MAX_WORDS = 6
 MAX_LIMIT = 1000
-_HAS_DIGIT = re.compile(r"\d")
+_PHONEISH = re.compile(r"^[\d+().-]+$")
 _NOT_DIGIT = re.compile(r"\D")
 
 
@@ -95,12 +95,20 @@ def search_words(text: str | None) -> list[str]:
     return words[:MAX_WORDS]
 
 
+def _prefix(word: str) -> Any:
+    """Residents with a search word starting with ``word`` (an index range on the tokens)."""
+    upper = word[:-1] + chr(ord(word[-1]) + 1)
+    return Resident.id.in_(select(ResidentToken.resident_id).where(
+        ResidentToken.token >= word, ResidentToken.token < upper,
+        ResidentToken.token.like(f"{_escape(word)}%", escape="\\")))
+
+
 def _word_condition(word: str) -> Any:
-    condition = Resident.search_text.like(f"%{_escape(word)}%", escape="\\")
+    condition = _prefix(word)
     digits = _NOT_DIGIT.sub("", word)
-    if _HAS_DIGIT.search(word) and digits != word and len(digits) >= 3:
-        # "+223 76-12" typed for a phone stored as digits only.
-        condition = or_(condition, Resident.search_text.like(f"%{digits}%"))
+    if _PHONEISH.match(word) and digits != word and len(digits) >= 3:
+        # "+223" or "76-12" typed for a phone stored as digits only.
+        condition = or_(condition, _prefix(digits))
     return condition
 
 
@@ -162,32 +170,43 @@ def count_residents(db: Database, actor: Actor, f: ResidentFilter) -> int:
         return int(s.scalar(query) or 0)
 
 
+def _sort_columns(sort_key: str, descending: bool, avoid_index: bool) -> list[Any]:
+    columns = list(SORT_KEYS[sort_key])
+    if sort_key != "case_number":
+        columns.append(Resident.case_number)
+    if avoid_index:
+        # SQLite would walk the sort column's index and look every row up (slow when few rows
+        # match); "|| ''" makes it scan the table once and sort the matches instead.
+        columns = [c.op("||")("") for c in columns]
+    return [c.desc() if descending else c.asc() for c in columns]
+
+
 def page_query(actor: Actor, f: ResidentFilter, sort_key: str = "case_number", descending: bool = False,
-               offset: int = 0, limit: int = 200) -> Select[Any]:
+               offset: int = 0, limit: int = 200, *, sqlite: bool = False) -> Select[Any]:
+    """The ids of one page are chosen first (narrow rows), then their columns are read."""
     if sort_key not in SORT_KEYS:
         raise ValidationError({"sort": _("This value is not one of the choices.")})
     offset = max(0, int(offset))
     limit = max(1, min(int(limit), MAX_LIMIT))
+    filtered = bool(search_words(f.text)) and sqlite
+    ids = (resident_query(actor, f, [Resident.id])
+           .order_by(*_sort_columns(sort_key, descending, filtered)).offset(offset).limit(limit)).subquery()
     present = _open_stay().label("present")
     centre_code = (select(Centre.code).where(Centre.id == Resident.centre_id)
                    .correlate(Resident).scalar_subquery().label("centre_code"))
-    query = resident_query(actor, f, [
-        Resident.id, Resident.case_number, Resident.last_name, Resident.first_name, Resident.sex,
-        Resident.date_of_birth, Resident.dob_estimated, Resident.nationality, Resident.registered_on,
-        centre_code, present, Resident.phone])
-    order = [c.desc() if descending else c.asc() for c in SORT_KEYS[sort_key]]
-    if sort_key != "case_number":
-        order.append(Resident.case_number.desc() if descending else Resident.case_number.asc())
-    return query.order_by(*order).offset(offset).limit(limit)
+    return (select(Resident.id, Resident.case_number, Resident.last_name, Resident.first_name, Resident.sex,
+                   Resident.date_of_birth, Resident.dob_estimated, Resident.nationality, Resident.registered_on,
+                   centre_code, present, Resident.phone)
+            .where(Resident.id.in_(select(ids.c.id)))
+            .order_by(*_sort_columns(sort_key, descending, False)))
 
 
 def resident_page(db: Database, actor: Actor, f: ResidentFilter, sort_key: str = "case_number",
                   descending: bool = False, offset: int = 0, limit: int = 200) -> list[ResidentRow]:
     """One page of the residents list, sorted by ``sort_key`` (see ``SORT_KEYS``)."""
-    query = page_query(actor, f, sort_key, descending, offset, limit)
+    query = page_query(actor, f, sort_key, descending, offset, limit, sqlite=db.is_sqlite)
     with db.transaction(actor, readonly=True) as s:
         return [ResidentRow(r.id, r.case_number, r.last_name, r.first_name, r.sex, r.date_of_birth,
                             r.dob_estimated, r.nationality, r.registered_on, r.centre_code or "",
                             bool(r.present), r.phone)
                 for r in s.execute(query)]
-

@@ -37,6 +37,14 @@ PAGES: list[PageSpec] = [
              N_("The centre at a glance: residents present tonight against capacity, arrivals and departures "
                 "per week, this month's services, returns in the pipeline and cash disbursed this month. The "
                 "figures are those of the monthly export for the same period. F5 refreshes.")),
+    PageSpec("residents", N_("Residents"), "transit_centre.ui.residents:ResidentsPage",
+             _perm(Permission.RESIDENT_READ),
+             N_("The residents of the centre. Type in the search field (Ctrl+F) part of a name, a case number, a "
+                "document or phone number: accents and capitals do not matter and every word must match. Filter "
+                "by presence, sex, nationality, vulnerability or registration dates; click a column title to "
+                "sort. Double-click a resident to open their file (biodata, photo, documents, vulnerabilities, "
+                "household, timeline). New resident (Ctrl+N) opens the registration form; residents who look "
+                "like the same person are shown before saving so that nobody is registered twice.")),
     PageSpec("shelter", N_("Shelter"), "transit_centre.ui.shelter:ShelterPage", _perm(Permission.SHELTER_READ),
              N_("Tonight's occupancy: each room with its beds and who sleeps in them, free beds by kind and "
                 "capacity against residents present. Select a free bed and press Check in (or double-click "
@@ -87,4 +95,15 @@ PAGES: list[PageSpec] = [
                 "changes nothing; a newer export replaces the older one) and makes the consolidated monthly or "
                 "annual report. Arrival-list import registers a group from a partner's list: map the columns, "
                 "check the preview (invalid rows and likely duplicates are marked), import the valid rows.")),
+    PageSpec("administration", N_("Administration"), "transit_centre.ui.administration:AdministrationPage",
+             lambda actor: any(actor.can(p) for p in (Permission.USER_ADMIN, Permission.CENTRE_ADMIN,
+                                                      Permission.SETTINGS_ADMIN, Permission.AUDIT_READ,
+                                                      Permission.BACKUP)),
+             N_("Administration. Users: create accounts, give roles and centres, disable an account, reset a "
+                "forgotten password (the person chooses a new one at next sign-in). Centres: correct names "
+                "(highlighted names are placeholders), towns, capacity and kind. Settings: organisation name, "
+                "address and logo for printed documents, the inactivity lock and the backup folder. Audit log: "
+                "every change, sign-in, print and export, filtered by user, record, action and dates. Backups: "
+                "back up now, list the backups and restore one (it is checked first and the replaced database "
+                "is kept).")),
 ]

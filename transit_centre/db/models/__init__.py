@@ -11,6 +11,7 @@ from transit_centre.db.models.core import (
     Vulnerability,
 )
 from transit_centre.db.models.services import Partner, ServiceParticipant, ServiceRecord  # noqa: F401
+from transit_centre.db.models.registry import ResidentToken  # noqa: F401
 from transit_centre.db.models.avrr import (  # noqa: F401
     CashGrant, Disbursement, Movement, MovementCase, Receipt, ReturnCase, ReturnStepRecord,
 )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 09:49:20.442263
+Create Date: 2026-11-23 10:05:18.327322
 """
 from __future__ import annotations
 
@@ -561,6 +561,15 @@ def upgrade() -> None:
     with op.batch_alter_table('resident_flag', schema=None) as batch_op:
         batch_op.create_index('ix_resident_flag_active', ['resident_id', 'removed_at'], unique=False)
 
+    op.create_table('resident_token',
+    sa.Column('resident_id', sa.Uuid(), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_resident_token_resident_id_resident')),
+    sa.PrimaryKeyConstraint('resident_id', 'token', name=op.f('pk_resident_token'))
+    )
+    with op.batch_alter_table('resident_token', schema=None) as batch_op:
+        batch_op.create_index('ix_resident_token_token', ['token', 'resident_id'], unique=False)
+
     op.create_table('return_case',
     sa.Column('resident_id', sa.Uuid(), nullable=False),
     sa.Column('centre_id', sa.Uuid(), nullable=False),
@@ -928,6 +937,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_return_case_centre_status')
 
     op.drop_table('return_case')
+    with op.batch_alter_table('resident_token', schema=None) as batch_op:
+        batch_op.drop_index('ix_resident_token_token')
+
+    op.drop_table('resident_token')
     with op.batch_alter_table('resident_flag', schema=None) as batch_op:
         batch_op.drop_index('ix_resident_flag_active')
 

@@ -1,0 +1,184 @@
+"""Residents screens: register through the form (a rejected invalid form first), find the resident
+by typing without accents, the duplicate warning, the lazy table and the resident's file."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QDate, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from transit_centre.enums import Role, Sex
+from transit_centre.registry.residents import ResidentInput, register_resident
+from transit_centre.registry.search import ResidentFilter, count_residents
+from transit_centre.ui.context import UiContext
+
+
+@pytest.fixture
+def ctx(db, make_actor):
+    return UiContext(db=db, actor=make_actor(Role.CASEWORKER, centre="GAO"), centre_code="GAO", centre_name="Gao")
+
+
+@pytest.fixture
+def page(qtbot, qsettings_isolated, ctx):
+    from transit_centre.ui.residents import ResidentsPage
+
+    widget = ResidentsPage(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 640)
+    return widget
+
+
+def fill_identity(form, first="Aïssata", last="Traoré", phone="76 12 34 56"):
+    form.first_name.setText(first)
+    form.last_name.setText(last)
+    form.sex.set_value(Sex.FEMALE)
+    form.dob.setDate(QDate(1995, 3, 4))
+    form.nationality.set_code("ML")
+    form.phone.setText(phone)
+
+
+def test_register_through_the_form_after_a_rejected_attempt_then_find_without_accents(qtbot, page, ctx):
+    from transit_centre.ui.resident_form import ResidentForm
+
+    form = ResidentForm(ctx, parent=page)
+    qtbot.addWidget(form)
+    # Invalid: no names, no sex, a phone that is not one, an expiry before the issue date.
+    form.phone.setText("12")
+    row = form.add_document_row()
+    form.documents.cellWidget(row, 3).set_date(dt.date(2022, 1, 1))
+    form.documents.cellWidget(row, 4).set_date(dt.date(2021, 1, 1))
+    form.save_button.click()
+    assert form.result() == 0 and form.saved is None
+    for field in ("first_name", "last_name", "sex", "phone", "documents"):
+        assert form.errors.message(field), field
+        assert not form.errors.labels[field].isHidden()
+    assert count_residents(ctx.db, ctx.actor, ResidentFilter()) == 0
+
+    fill_identity(form)
+    form.documents.cellWidget(row, 4).set_date(dt.date(2027, 1, 1))
+    form.documents.setItem(row, 1, form.documents.item(row, 1).__class__("P1234567"))
+    form.vulnerability_checks[next(iter(form.vulnerability_checks))][0].setChecked(True)
+    form.consent.setChecked(True)
+    form.save_button.click()
+    assert form.saved is not None, form.errors.labels
+    assert not form.errors.message("phone")
+    assert form.saved.case_number.startswith("GAO-") and form.saved.phone == "+22376123456"
+
+    page.refresh()
+    qtbot.keyClicks(page.search, "traore")
+    qtbot.waitUntil(lambda: page.filter.text == "traore", timeout=2000)
+    assert page.model.rowCount() == 1
+    assert page.model.data(page.model.index(0, 1)) == "Traoré"
+    page.search.setText("p1234")
+    page.apply_filter()
+    assert page.model.rowCount() == 1
+    page.search.setText("traore moussa")
+    page.apply_filter()
+    assert page.model.rowCount() == 0
+
+
+def test_duplicate_dialog_open_existing_or_register_anyway(qtbot, page, ctx):
+    from transit_centre.ui.resident_form import DuplicateDialog, ResidentForm
+
+    existing = register_resident(ctx.db, ctx.actor, ResidentInput(
+        first_name="Aissata", last_name="Traore", sex=Sex.FEMALE, date_of_birth=dt.date(1996, 1, 1),
+        nationality="ML"))
+    seen = []
+
+    def answer(button_name):
+        def click():
+            dialog = QApplication.activeModalWidget()
+            if isinstance(dialog, DuplicateDialog):
+                seen.append([c.case_number for c in dialog.candidates])
+                getattr(dialog, button_name).click()
+            else:  # the dialog is not up yet
+                QTimer.singleShot(20, click)
+        QTimer.singleShot(0, click)
+
+    form = ResidentForm(ctx, parent=page)
+    qtbot.addWidget(form)
+    fill_identity(form)
+    answer("open_button")
+    form.save_button.click()
+    assert seen == [[existing.case_number]]
+    assert form.open_existing_id == existing.id and form.saved is None
+    assert count_residents(ctx.db, ctx.actor, ResidentFilter()) == 1
+
+    form = ResidentForm(ctx, parent=page)
+    qtbot.addWidget(form)
+    fill_identity(form)
+    answer("register_button")
+    form.save_button.click()
+    assert form.saved is not None and form.saved.id != existing.id
+    assert count_residents(ctx.db, ctx.actor, ResidentFilter()) == 2
+
+
+def test_lazy_table_pages_sorts_and_remembers_columns(qtbot, qsettings_isolated, ctx):
+    from transit_centre.ui import residents as module
+
+    for i in range(45):
+        register_resident(ctx.db, ctx.actor, ResidentInput(
+            first_name=f"Prénom{i:02d}", last_name=f"Nom{44 - i:02d}", sex=Sex.MALE, estimated_age=20 + i % 30,
+            nationality="GN"))
+    old = module.PAGE_SIZE
+    module.PAGE_SIZE = 20
+    try:
+        page = module.ResidentsPage(ctx)
+        qtbot.addWidget(page)
+        assert page.model.rowCount() == 20 and page.model.canFetchMore()
+        page.model.fetchMore()
+        page.model.fetchMore()
+        assert page.model.rowCount() == 45 and not page.model.canFetchMore()
+        page.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+        assert page.model.sort_key == "last_name" and page.model.rowCount() == 20
+        assert page.model.data(page.model.index(0, 1)) == "Nom00"
+        page.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+        assert page.model.data(page.model.index(0, 1)) == "Nom44"
+        assert page.count_label.text().startswith("45")
+        page.table.setColumnWidth(1, 321)
+        page.save_state()
+    finally:
+        module.PAGE_SIZE = old
+    assert QSettings().value(module.HEADER_KEY) is not None
+    again = module.ResidentsPage(ctx)
+    qtbot.addWidget(again)
+    assert again.table.columnWidth(1) == 321
+
+
+def test_filters_and_detail_dialog(qtbot, page, ctx, tmp_path):
+    from transit_centre.ui.resident_detail import ResidentDetailDialog
+
+    view = register_resident(ctx.db, ctx.actor, ResidentInput(
+        first_name="Chinedu", last_name="Okafor", sex=Sex.MALE, date_of_birth=dt.date(1990, 5, 5), nationality="NG",
+        new_household_name="Famille Okafor", household_role="head", consent_given=True))
+    register_resident(ctx.db, ctx.actor, ResidentInput(
+        first_name="Awa", last_name="Diarra", sex=Sex.FEMALE, estimated_age=30, nationality="ML"))
+    page.refresh()
+    assert page.model.rowCount() == 2
+    page.sex.setCurrentIndex(page.sex.findData("M"))
+    assert page.model.rowCount() == 1
+    page.sex.setCurrentIndex(0)
+    page.nationality.set_code("ML")
+    assert [r.last_name for r in page.model.rows] == ["Diarra"]
+    page.nationality.set_code(None)
+    page.presence.setCurrentIndex(page.presence.findData("present"))
+    assert page.model.rowCount() == 0
+    page.presence.setCurrentIndex(page.presence.findData("all"))
+
+    dialog = ResidentDetailDialog(ctx, view.id, parent=page)
+    qtbot.addWidget(dialog)
+    assert "Okafor" in dialog.title.text()
+    assert dialog.household_label.text().startswith("Famille Okafor")
+    assert dialog.members.rowCount() == 1
+    assert dialog.timeline.rowCount() >= 2
+    picture = tmp_path / "p.png"
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(40, 40, QImage.Format.Format_RGB32)
+    image.fill(QColor("#336699"))
+    image.save(str(picture))
+    dialog.change_photo(str(picture))
+    assert dialog.photo.pixmap() is not None and not dialog.photo.pixmap().isNull()
+    dialog.resize(1000, 600)
+    dialog.grab().save(str(tmp_path / "detail.png"))

@@ -1,0 +1,298 @@
+"""A resident's file: biodata with photo, documents, vulnerabilities, household and the
+timeline of everything recorded about them. Edit and change photo from here."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from transit_centre.enums import VulnerabilityKind
+from transit_centre.errors import DomainError
+from transit_centre.i18n import _, country_name, format_date
+from transit_centre.registry import records
+from transit_centre.registry.inputs import VulnerabilityInput
+from transit_centre.registry.residents import ResidentDetail, get_resident, set_photo
+from transit_centre.registry.timeline import resident_timeline
+from transit_centre.security.permissions import Permission
+from transit_centre.ui.context import UiContext
+from transit_centre.ui.errors import show_error
+
+PHOTO_SIZE = 160
+
+
+def _table(headers: list[str], name: str) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]], ids: list[uuid.UUID] | None = None) -> None:
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            item = QTableWidgetItem(value)
+            if ids is not None:
+                item.setData(Qt.ItemDataRole.UserRole, str(ids[r]))
+            table.setItem(r, c, item)
+    table.resizeColumnsToContents()
+
+
+class ResidentDetailDialog(QDialog):
+    def __init__(self, ctx: UiContext, resident_id: uuid.UUID, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.resident_id = resident_id
+        self.changed = False
+        self.detail: ResidentDetail = get_resident(ctx.db, ctx.actor, resident_id)
+        self.setObjectName("residentDetail")
+        self.can_write = ctx.actor.can(Permission.RESIDENT_WRITE, self.detail.resident.centre_id)
+
+        self.title = QLabel()
+        self.title.setObjectName("residentTitle")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("residentTabs")
+        self.tabs.addTab(self._biodata_tab(), _("Biodata"))
+        self.documents = _table([_("Kind"), _("Number"), _("Issuing country"), _("Issued on"), _("Expires on"),
+                                 _("Status")], "documentsTable")
+        self.tabs.addTab(self.documents, _("Documents"))
+        self.tabs.addTab(self._vulnerabilities_tab(), _("Vulnerabilities"))
+        self.members = _table([_("Case number"), _("Name"), _("Role"), _("Date of birth")], "membersTable")
+        household_page = QWidget()
+        household_layout = QVBoxLayout(household_page)
+        self.household_label = QLabel()
+        self.household_label.setObjectName("householdLabel")
+        household_layout.addWidget(self.household_label)
+        household_layout.addWidget(self.members, 1)
+        self.tabs.addTab(household_page, _("Household"))
+        self.timeline = _table([_("Date"), _("Event"), _("Detail")], "timelineTable")
+        self.tabs.addTab(self.timeline, _("Timeline"))
+
+        self.edit_button = QPushButton(_("Edit…"))
+        self.edit_button.setObjectName("editResidentButton")
+        self.edit_button.clicked.connect(self.edit)
+        self.photo_button = QPushButton(_("Change photo…"))
+        self.photo_button.setObjectName("changePhotoButton")
+        self.photo_button.clicked.connect(self.change_photo)
+        for button in (self.edit_button, self.photo_button):
+            button.setVisible(self.can_write)
+        close = QPushButton(_("Close"))
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.photo_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(buttons)
+        self.resize(820, 560)
+        self.show_detail()
+
+    # -- tabs -------------------------------------------------------------------------
+    def _biodata_tab(self) -> QWidget:
+        page = QWidget()
+        self.photo = QLabel()
+        self.photo.setObjectName("residentPhoto")
+        self.photo.setFixedSize(PHOTO_SIZE, PHOTO_SIZE)
+        self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.photo.setStyleSheet("border: 1px solid #999; background: #f4f4f4;")
+        self.fields: dict[str, QLabel] = {}
+        form = QFormLayout()
+        for key, label in (("case_number", _("Case number")), ("names", _("Name")), ("other_names", _("Other names")),
+                           ("sex", _("Sex")), ("birth", _("Date of birth")), ("nationality", _("Nationality")),
+                           ("place_of_birth", _("Place of birth")), ("languages", _("Languages")),
+                           ("phone", _("Phone")), ("registered", _("Registered")), ("stay", _("In the centre")),
+                           ("consent", _("Consent to data processing")), ("notes", _("Notes"))):
+            value = QLabel()
+            value.setObjectName(f"field_{key}")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fields[key] = value
+            form.addRow(label, value)
+        layout = QHBoxLayout(page)
+        layout.addWidget(self.photo, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(form, 1)
+        return page
+
+    def _vulnerabilities_tab(self) -> QWidget:
+        page = QWidget()
+        self.vulnerabilities = _table([_("Vulnerability"), _("Identified on"), _("Resolved on"), _("Status")],
+                                      "vulnerabilitiesTable")
+        add = QPushButton(_("Add…"))
+        add.setObjectName("addVulnerabilityButton")
+        add.clicked.connect(self.add_vulnerability)
+        resolve = QPushButton(_("Resolved"))
+        resolve.setObjectName("resolveVulnerabilityButton")
+        resolve.clicked.connect(self.resolve_vulnerability)
+        void = QPushButton(_("Void…"))
+        void.setObjectName("voidVulnerabilityButton")
+        void.clicked.connect(self.void_vulnerability)
+        buttons = QHBoxLayout()
+        for button in (add, resolve, void):
+            button.setVisible(self.can_write)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.vulnerabilities, 1)
+        layout.addLayout(buttons)
+        return page
+
+    # -- showing ----------------------------------------------------------------------
+    def reload(self) -> None:
+        self.detail = get_resident(self.ctx.db, self.ctx.actor, self.resident_id)
+        self.changed = True
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        d = self.detail
+        r = d.resident
+        self.setWindowTitle(_("Resident {number}").format(number=r.case_number))
+        self.title.setText(f"{r.full_name} – {r.case_number}")
+        age = r.age_on()
+        birth = format_date(r.date_of_birth)
+        if r.dob_estimated and age is not None:
+            birth = _("estimated: about {age} years").format(age=age)
+        elif age is not None:
+            birth = _("{date} ({age} years)").format(date=birth, age=age)
+        stay = _("No (no open stay)")
+        if d.current_stay is not None:
+            s = d.current_stay
+            place = " – ".join(p for p in (s.room_name, s.bed_label) if p)
+            stay = _("Since {date}, {centre} {place}").format(date=format_date(s.arrival_date), centre=s.centre_code,
+                                                              place=place).strip()
+        consent = (_("Given on {date}").format(date=format_date(r.consent_date)) if r.consent_given
+                   else _("Not recorded"))
+        values = {
+            "case_number": f"{r.case_number} ({d.centre_name})", "names": r.full_name,
+            "other_names": r.other_names or "", "sex": r.sex.label, "birth": birth,
+            "nationality": country_name(r.nationality), "place_of_birth": r.place_of_birth or "",
+            "languages": r.languages or "", "phone": r.phone or "", "registered": format_date(r.registered_on),
+            "stay": stay, "consent": consent, "notes": r.notes or "",
+        }
+        for key, value in values.items():
+            self.fields[key].setText(value)
+        if d.photo_file is not None:
+            pixmap = QPixmap(str(d.photo_file))
+            if not pixmap.isNull():
+                self.photo.setPixmap(pixmap.scaled(PHOTO_SIZE, PHOTO_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+                                                   Qt.TransformationMode.SmoothTransformation))
+        else:
+            self.photo.setText(_("No photo"))
+        _fill(self.documents, [[doc.kind.label, doc.number or "", country_name(doc.issuing_country),
+                                format_date(doc.issue_date), format_date(doc.expiry_date),
+                                _("Voided: {reason}").format(reason=doc.void_reason or "") if doc.voided
+                                else self._validity(doc.expiry_date)] for doc in d.documents])
+        _fill(self.vulnerabilities, [[v.kind.label, format_date(v.identified_on), format_date(v.resolved_on),
+                                      _("Voided") if v.voided else (_("Resolved") if v.resolved_on else _("Current"))]
+                                     for v in d.vulnerabilities], [v.id for v in d.vulnerabilities])
+        if d.household_name:
+            self.household_label.setText(_("{name} ({kind})").format(name=d.household_name,
+                                                                      kind=d.household_kind.label if d.household_kind else ""))
+        else:
+            self.household_label.setText(_("Not in a household."))
+        _fill(self.members, [[m.case_number, m.full_name, m.role.label if m.role else "", format_date(m.date_of_birth)]
+                             for m in d.members])
+        try:
+            events = resident_timeline(self.ctx.db, self.ctx.actor, self.resident_id)
+        except Exception as exc:  # noqa: BLE001 - a broken source must not hide the resident's file
+            show_error(self, exc)
+            events = []
+        _fill(self.timeline, [[format_date(e.day), e.title + (" " + _("(voided)") if e.voided else ""), e.detail]
+                              for e in events])
+
+    @staticmethod
+    def _validity(expiry: dt.date | None) -> str:
+        if expiry is None:
+            return ""
+        return _("Expired") if expiry < dt.date.today() else _("Valid")
+
+    # -- actions ----------------------------------------------------------------------
+    def edit(self) -> None:
+        from transit_centre.ui.resident_form import ResidentForm
+
+        form = ResidentForm(self.ctx, self.detail, parent=self)
+        if form.exec():
+            self.reload()
+
+    def change_photo(self, path: str | None = None) -> None:
+        if not path:
+            path, _filter = QFileDialog.getOpenFileName(
+                self, _("Choose a photo"), "", _("Pictures (*.jpg *.jpeg *.png *.bmp *.gif *.webp)"))
+        if not path:
+            return
+        try:
+            set_photo(self.ctx.db, self.ctx.actor, self.resident_id, path, self.detail.resident.version)
+            self.reload()
+        except DomainError as exc:
+            show_error(self, exc)
+
+    def _selected_vulnerability(self) -> uuid.UUID | None:
+        row = self.vulnerabilities.currentRow()
+        item = self.vulnerabilities.item(row, 0) if row >= 0 else None
+        return uuid.UUID(item.data(Qt.ItemDataRole.UserRole)) if item else None
+
+    def add_vulnerability(self) -> None:
+        labels = [k.label for k in VulnerabilityKind]
+        label, ok = QInputDialog.getItem(self, _("Add a vulnerability"), _("Vulnerability"), labels, 0, False)
+        if not ok:
+            return
+        kind = list(VulnerabilityKind)[labels.index(label)]
+        try:
+            records.add_vulnerability(self.ctx.db, self.ctx.actor, self.resident_id, VulnerabilityInput(kind))
+            self.reload()
+        except DomainError as exc:
+            show_error(self, exc)
+
+    def resolve_vulnerability(self) -> None:
+        vid = self._selected_vulnerability()
+        if vid is None:
+            return
+        version = next(v.version for v in self.detail.vulnerabilities if v.id == vid)
+        try:
+            records.resolve_vulnerability(self.ctx.db, self.ctx.actor, vid, None, version)
+            self.reload()
+        except DomainError as exc:
+            show_error(self, exc)
+
+    def void_vulnerability(self) -> None:
+        vid = self._selected_vulnerability()
+        if vid is None:
+            return
+        reason, ok = QInputDialog.getText(self, _("Void a vulnerability"), _("Reason"))
+        if not ok:
+            return
+        version = next(v.version for v in self.detail.vulnerabilities if v.id == vid)
+        try:
+            records.void_vulnerability(self.ctx.db, self.ctx.actor, vid, reason, version)
+            self.reload()
+        except DomainError as exc:
+            QMessageBox.warning(self, _("Transit Centre"), str(exc))

@@ -1,0 +1,397 @@
+"""Residents page: the registry of the centre (or of every centre for headquarters) with
+search-as-you-type and filters over a lazy table that reads 200 rows at a time.
+
+The model never loads the whole table: ``fetchMore`` asks ``resident_page`` for the next page
+when the view scrolls near the end; sorting by a header re-queries from the first page.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from transit_centre.enums import Sex, VulnerabilityKind
+from transit_centre.errors import DomainError
+from transit_centre.i18n import N_, _, country_name, format_date, format_number, ngettext
+from transit_centre.registry.search import ResidentFilter, ResidentRow, count_residents, resident_page
+from transit_centre.security.permissions import Permission
+from transit_centre.ui.context import UiContext
+from transit_centre.ui.errors import show_error
+from transit_centre.ui.widgets import CountryCombo, EnumCombo, OptionalDateEdit
+
+PAGE_SIZE = 200
+DEBOUNCE_MS = 200
+HEADER_KEY = "residents/header"
+ID_ROLE = Qt.ItemDataRole.UserRole
+PRESENT_COLOUR = QBrush(QColor("#1b7f3b"))
+
+# (title, sort key or None when the column cannot be sorted)
+COLUMNS: list[tuple[str, str | None]] = [
+    (N_("Case number"), "case_number"),
+    (N_("Last name"), "last_name"),
+    (N_("First name"), "first_name"),
+    (N_("Sex"), "sex"),
+    (N_("Age"), "date_of_birth"),
+    (N_("Nationality"), "nationality"),
+    (N_("Registered"), "registered_on"),
+    (N_("In the centre"), None),
+    (N_("Centre"), "centre"),
+]
+
+
+def _age_text(row: ResidentRow, today: dt.date) -> str:
+    age = row.age_on(today)
+    if age is None:
+        return ""
+    return _("about {age}").format(age=age) if row.dob_estimated else str(age)
+
+
+class ResidentTableModel(QAbstractTableModel):
+    """Rows of ``resident_page``, fetched a page at a time as the view scrolls."""
+
+    def __init__(self, fetch: Callable[[int, int, str, bool], list[ResidentRow]], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._fetch = fetch
+        self.rows: list[ResidentRow] = []
+        self.sort_key = "case_number"
+        self.descending = False
+        self.complete = False
+        self.today = dt.date.today()
+        self.reload()
+
+    # -- data -------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Start again from the first page (new filter or sort)."""
+        self.beginResetModel()
+        self.today = dt.date.today()
+        self.rows = self._fetch(0, PAGE_SIZE, self.sort_key, self.descending)
+        self.complete = len(self.rows) < PAGE_SIZE
+        self.endResetModel()
+
+    def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: N802, B008 - Qt API
+        return not parent.isValid() and not self.complete
+
+    def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: N802, B008 - Qt API
+        if parent.isValid() or self.complete:
+            return
+        more = self._fetch(len(self.rows), PAGE_SIZE, self.sort_key, self.descending)
+        self.complete = len(more) < PAGE_SIZE
+        if more:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+            self.rows.extend(more)
+            self.endInsertRows()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _(COLUMNS[section][0])
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if role == ID_ROLE:
+            return str(row.id)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 7 and row.present:
+            return PRESENT_COLOUR
+        if role == Qt.ItemDataRole.ToolTipRole and column == 4 and row.date_of_birth:
+            text = format_date(row.date_of_birth)
+            return _("{date} (estimated)").format(date=text) if row.dob_estimated else text
+        return None
+
+    def _text(self, row: ResidentRow, column: int) -> str:
+        if column == 0:
+            return row.case_number
+        if column == 1:
+            return row.last_name
+        if column == 2:
+            return row.first_name
+        if column == 3:
+            return Sex(row.sex).label
+        if column == 4:
+            return _age_text(row, self.today)
+        if column == 5:
+            return country_name(row.nationality)
+        if column == 6:
+            return format_date(row.registered_on, "short")
+        if column == 7:
+            return _("Present") if row.present else _("Departed")
+        return row.centre_code
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else None
+        if key is None:
+            return
+        self.sort_key = key
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    def row_at(self, row: int) -> ResidentRow | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+
+class ResidentsPage(QWidget):
+    """The registry: search field, filters, the lazy table and the count of matches."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("residentsPage")
+        self.filter = ResidentFilter()
+
+        self.search = QLineEdit()
+        self.search.setObjectName("residentSearch")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(_("Search: name, case number, document or phone…"))
+        self.search.setMinimumWidth(280)
+        self.search.setMaxLength(200)
+        self.presence = QComboBox()
+        self.presence.setObjectName("presenceFilter")
+        for value, label in (("present", _("In the centre now")), ("departed", _("Departed")),
+                             ("all", _("All residents"))):
+            self.presence.addItem(label, value)
+        self.presence.setCurrentIndex(2)
+        self.sex = QComboBox()
+        self.sex.setObjectName("sexFilter")
+        self.sex.addItem(_("Both sexes"), None)
+        for member in Sex:
+            self.sex.addItem(member.label, member.value)
+        self.nationality = CountryCombo()
+        self.nationality.setObjectName("nationalityFilter")
+        self.nationality.lineEdit().setPlaceholderText(_("All nationalities"))
+        self.nationality.setMinimumWidth(150)
+        self.vulnerability = EnumCombo(VulnerabilityKind, allow_empty=True)
+        self.vulnerability.setObjectName("vulnerabilityFilter")
+        self.vulnerability.setItemText(0, _("Any vulnerability"))
+        self.vulnerability.setMaximumWidth(220)
+        self.date_from = OptionalDateEdit()
+        self.date_from.setObjectName("registeredFrom")
+        self.date_from.setToolTip(_("Registered on or after"))
+        self.date_to = OptionalDateEdit()
+        self.date_to.setObjectName("registeredTo")
+        self.date_to.setToolTip(_("Registered on or before"))
+        self.all_centres = QCheckBox(_("All centres"))
+        self.all_centres.setObjectName("allCentres")
+        self.all_centres.setVisible(ctx.actor.all_centres)
+        self.all_centres.setChecked(ctx.actor.all_centres and ctx.centre_id is None)
+        self.new_button = QPushButton(_("New resident…"))
+        self.new_button.setObjectName("newResidentButton")
+        self.new_button.setVisible(ctx.can(Permission.RESIDENT_WRITE) and ctx.centre_id is not None)
+        self.new_button.clicked.connect(self.new_record)
+        self.open_button = QPushButton(_("Open"))
+        self.open_button.setObjectName("openResidentButton")
+        self.open_button.clicked.connect(self.open_selected)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("residentCount")
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 3)
+        top.addWidget(self.presence)
+        top.addWidget(self.sex)
+        top.addWidget(self.nationality, 1)
+        top.addWidget(self.vulnerability, 1)
+        second = QHBoxLayout()
+        second.addWidget(QLabel(_("Registered from")))
+        second.addWidget(self.date_from)
+        second.addWidget(QLabel(_("to")))
+        second.addWidget(self.date_to)
+        second.addWidget(self.all_centres)
+        second.addStretch(1)
+        second.addWidget(self.count_label)
+        second.addWidget(self.open_button)
+        second.addWidget(self.new_button)
+
+        self.filter = self.current_filter()
+        self.model = ResidentTableModel(self._fetch, self)
+        self.table = QTableView()
+        self.table.setObjectName("residentsTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        header.setSortIndicatorShown(True)
+        header.setSectionsClickable(True)
+        header.sortIndicatorChanged.connect(self._sort_changed)
+        for column, width in enumerate((130, 150, 150, 70, 70, 130, 95, 95, 60)):
+            self.table.setColumnWidth(column, width)
+        self._restore_header()
+        self.table.setColumnHidden(8, not self._showing_all())
+        self.table.doubleClicked.connect(lambda index: self.open_resident(self.model.row_at(index.row())))
+        self.table.activated.connect(lambda index: self.open_resident(self.model.row_at(index.row())))
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DEBOUNCE_MS)
+        self.timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self.timer.start())
+        for combo in (self.presence, self.sex, self.vulnerability):
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.nationality.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.date_from.changed.connect(self.apply_filter)
+        self.date_to.changed.connect(self.apply_filter)
+        self.all_centres.toggled.connect(lambda _on: self.apply_filter())
+        # The count waits until typing pauses: the first page is what the user is waiting for.
+        self.count_timer = QTimer(self)
+        self.count_timer.setSingleShot(True)
+        self.count_timer.setInterval(2 * DEBOUNCE_MS)
+        self.count_timer.timeout.connect(self._update_count)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(second)
+        layout.addWidget(self.table, 1)
+        self._update_count()
+
+    # -- querying ---------------------------------------------------------------------
+    def _showing_all(self) -> bool:
+        return self.all_centres.isChecked() or self.ctx.centre_id is None
+
+    def current_filter(self) -> ResidentFilter:
+        nationality = self.nationality.code()
+        vulnerability = self.vulnerability.value()
+        return ResidentFilter(
+            text=self.search.text(), presence=self.presence.currentData(), sex=self.sex.currentData(),
+            nationality=nationality if nationality and nationality != "?" else None,
+            vulnerability=vulnerability.value if vulnerability else None,
+            registered_from=self.date_from.date(), registered_to=self.date_to.date(),
+            all_centres=self._showing_all(),
+        )
+
+    def _fetch(self, offset: int, limit: int, sort_key: str, descending: bool) -> list[ResidentRow]:
+        try:
+            return resident_page(self.ctx.db, self.ctx.actor, self.filter, sort_key, descending, offset, limit)
+        except DomainError as exc:
+            show_error(self, exc)
+            return []
+
+    def apply_filter(self) -> None:
+        """Re-query with the current search text and filters (the first page only)."""
+        self.timer.stop()
+        self.filter = self.current_filter()
+        self.table.setColumnHidden(8, not self.filter.all_centres)
+        self.model.reload()
+        if self.model.complete:
+            self._show_count(len(self.model.rows))
+        else:
+            self.count_label.setText(_("{n}+ residents").format(n=format_number(len(self.model.rows))))
+            self.count_timer.start()
+
+    def _update_count(self) -> None:
+        try:
+            total = count_residents(self.ctx.db, self.ctx.actor, self.filter)
+        except DomainError:
+            total = len(self.model.rows)
+        self._show_count(total)
+
+    def _show_count(self, total: int) -> None:
+        self.count_timer.stop()
+        self.count_label.setText(ngettext("{n} resident", "{n} residents", total).format(n=format_number(total)))
+
+    def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+        if COLUMNS[column][1] is None:
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(self._sort_column(), Qt.SortOrder.DescendingOrder
+                                    if self.model.descending else Qt.SortOrder.AscendingOrder)
+            header.blockSignals(False)
+            return
+        self.model.sort(column, order)
+
+    def _sort_column(self) -> int:
+        return next(i for i, (_t, key) in enumerate(COLUMNS) if key == self.model.sort_key)
+
+    # -- page actions (main window shortcuts) ----------------------------------------
+    def refresh(self) -> None:
+        self.apply_filter()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def new_record(self) -> None:
+        from transit_centre.ui.resident_form import ResidentForm
+
+        if not self.ctx.can(Permission.RESIDENT_WRITE) or self.ctx.centre_id is None:
+            return
+        form = ResidentForm(self.ctx, parent=self)
+        if form.exec():
+            if form.open_existing_id is not None:
+                self.open_resident_id(form.open_existing_id)
+                return
+            self.apply_filter()
+            if form.saved is not None:
+                self.open_resident_id(form.saved.id)
+
+    def selected_row(self) -> ResidentRow | None:
+        indexes = self.table.selectionModel().selectedRows()
+        return self.model.row_at(indexes[0].row()) if indexes else None
+
+    def open_selected(self) -> None:
+        self.open_resident(self.selected_row())
+
+    def open_resident(self, row: ResidentRow | None) -> None:
+        if row is not None:
+            self.open_resident_id(row.id)
+
+    def open_resident_id(self, resident_id: uuid.UUID) -> None:
+        from transit_centre.ui.resident_detail import ResidentDetailDialog
+
+        try:
+            dialog = ResidentDetailDialog(self.ctx, resident_id, parent=self)
+        except DomainError as exc:
+            show_error(self, exc)
+            return
+        dialog.exec()
+        if dialog.changed:
+            self.apply_filter()
+
+    # -- layout memory ----------------------------------------------------------------
+    def _restore_header(self) -> None:
+        state = QSettings().value(HEADER_KEY)
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.table.horizontalHeader().restoreState(state)
+            header = self.table.horizontalHeader()
+            # The sort order is the model's, not the remembered one.
+            header.blockSignals(True)
+            header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+            header.blockSignals(False)
+
+    def save_state(self) -> None:
+        QSettings().setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
+
+    def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt name
+        self.save_state()
+        super().hideEvent(event)
