@@ -107,8 +107,11 @@ def has_users(db: Database) -> bool:
 
 def create_user(db: Database, actor: Actor, *, username: str, full_name: str, password: str,
                 roles: Iterable[Role], centre_ids: Iterable[uuid.UUID] = (),
-                language: str = "fr") -> UserView:
-    """Create an account. Only an administrator may, except for the very first one."""
+                language: str = "fr", must_change_password: bool = False) -> UserView:
+    """Create an account. Only an administrator may, except for the very first one.
+
+    ``must_change_password``: the password is a temporary one given by the administrator.
+    """
     errors = Errors()
     username_ = errors.text("username", username, required=True, max_length=64)
     if username_ and (any(ch.isspace() for ch in username_) or username_ != username_.lower()):
@@ -130,7 +133,8 @@ def create_user(db: Database, actor: Actor, *, username: str, full_name: str, pa
         seed_roles(s)
         s.flush()
         user = User(username=username_, full_name=full_name_, password_hash=hash_password(password),
-                    language=language if language in ("fr", "en") else "fr")
+                    language=language if language in ("fr", "en") else "fr",
+                    must_change_password=bool(must_change_password))
         user.roles = _roles(s, roles)
         user.centres = [get(s, Centre, cid, _("centre")) for cid in centre_ids]
         s.add(user)

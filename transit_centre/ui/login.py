@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from transit_centre.admin.centres import list_centres
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _
+from transit_centre.security.accounts import password_change_required
 from transit_centre.security.permissions import Actor
 from transit_centre.security.users import authenticate
 
@@ -84,6 +85,14 @@ class LoginDialog(QDialog):
                 actor = actor.with_centre(next(iter(actor.centre_ids)))
             else:
                 self.message.setText(_("Choose the centre you work in today."))
+                return
+        if password_change_required(self.db, actor):
+            from transit_centre.ui.change_password import ChangePasswordDialog
+
+            dialog = ChangePasswordDialog(self.db, actor, self.password.text(), self, forced=True)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                self.message.setText(_("Choose a new password to sign in."))
+                self.password.clear()
                 return
         settings = QSettings()
         settings.setValue("login/username", actor.username)

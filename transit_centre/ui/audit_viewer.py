@@ -1,0 +1,233 @@
+"""The audit log viewer (Administration > Audit log): filters and a lazily fetched table.
+
+The log grows with every change, so the model asks the service for one page at a time
+(``canFetchMore``/``fetchMore``) and never loads the whole table. Read-only by design.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QPersistentModelIndex, QSettings, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from transit_centre.enums import AuditAction
+from transit_centre.errors import DomainError
+from transit_centre.i18n import _, format_datetime, format_number, ngettext
+from transit_centre.security.audit_log import (
+    AuditFilter,
+    AuditRow,
+    audit_count,
+    audit_entities,
+    audit_page,
+    audit_usernames,
+)
+from transit_centre.ui.context import UiContext
+from transit_centre.ui.errors import show_error
+from transit_centre.ui.widgets import FieldErrors, OptionalDateEdit
+
+PAGE_SIZE = 200
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class AuditModel(QAbstractTableModel):
+    HEADERS = ("at", "user", "action", "entity", "field", "old", "new", "detail")
+
+    def __init__(self, ctx: UiContext, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx = ctx
+        self.filter = AuditFilter()
+        self.rows: list[AuditRow] = []
+        self.total = 0
+        self.page_size = PAGE_SIZE
+
+    def set_filter(self, flt: AuditFilter) -> None:
+        """Raises ``DomainError`` (e.g. dates the wrong way round) before changing anything."""
+        total = audit_count(self.ctx.db, self.ctx.actor, flt)
+        first = audit_page(self.ctx.db, self.ctx.actor, flt, 0, self.page_size)
+        self.beginResetModel()
+        self.filter, self.total, self.rows = flt, total, first
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: N802, B008
+        return not parent.isValid() and len(self.rows) < self.total
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: N802, B008
+        if parent.isValid():
+            return
+        more = audit_page(self.ctx.db, self.ctx.actor, self.filter, len(self.rows), self.page_size)
+        if not more:
+            self.total = len(self.rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+        self.rows.extend(more)
+        self.endInsertRows()
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802, ANN201
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        return (_("When"), _("User"), _("Action"), _("Record"), _("Field"), _("Old value"), _("New value"),
+                _("Detail"))[section]
+
+    def row(self, index: int) -> AuditRow | None:
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        column = self.HEADERS[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and column in ("entity", "old", "new", "detail"):
+            return {"entity": f"{r.entity} {r.entity_id or ''}", "old": r.old_value, "new": r.new_value,
+                    "detail": r.detail}[column]
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if column == "at":
+            return format_datetime(r.at, "short")
+        if column == "user":
+            return r.username
+        if column == "action":
+            return r.action.label
+        if column == "entity":
+            return r.entity
+        if column == "field":
+            return r.field or ""
+        value = {"old": r.old_value, "new": r.new_value, "detail": r.detail}[column] or ""
+        return value if len(value) <= 120 else value[:117] + "…"
+
+
+class AuditViewer(QWidget):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("auditViewer")
+        self.errors = FieldErrors()
+        self.user = QComboBox()
+        self.user.setObjectName("auditUser")
+        self.user.setEditable(True)
+        self.user.addItem("", None)
+        for name in audit_usernames(ctx.db, ctx.actor):
+            self.user.addItem(name, name)
+        self.entity = QComboBox()
+        self.entity.setObjectName("auditEntity")
+        self.entity.addItem(_("All records"), None)
+        for name in audit_entities(ctx.db, ctx.actor):
+            self.entity.addItem(name, name)
+        self.record = QLineEdit()
+        self.record.setObjectName("auditRecord")
+        self.record.setPlaceholderText(_("case number or record id"))
+        self.action = QComboBox()
+        self.action.setObjectName("auditAction")
+        self.action.addItem(_("All actions"), None)
+        for action in AuditAction:
+            self.action.addItem(action.label, action.value)
+        self.date_from = OptionalDateEdit()
+        self.date_from.setObjectName("auditFrom")
+        self.date_to = OptionalDateEdit()
+        self.date_to.setObjectName("auditTo")
+        apply = QPushButton(_("Search"))
+        apply.setObjectName("auditSearch")
+        apply.setDefault(True)
+        apply.clicked.connect(self.apply_filter)
+        self.record.returnPressed.connect(self.apply_filter)
+
+        form1, form2, form3 = QFormLayout(), QFormLayout(), QFormLayout()
+        form1.addRow(_("User"), self.user)
+        form1.addRow(_("Record kind"), self.entity)
+        form2.addRow(_("Record"), self.record)
+        form2.addRow(_("Action"), self.action)
+        form3.addRow(_("From"), self.date_from)
+        form3.addRow(_("To"), self.errors.field("date_to", self.date_to))
+        filters = QHBoxLayout()
+        for form in (form1, form2, form3):
+            filters.addLayout(form, 1)
+        filters.addWidget(apply, 0, Qt.AlignmentFlag.AlignBottom)
+
+        self.model = AuditModel(ctx, self)
+        self.table = QTableView()
+        self.table.setObjectName("auditTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_detail(cur.row()))
+        self.count = QLabel()
+        self.count.setObjectName("auditCount")
+        self.detail = QTextEdit()
+        self.detail.setObjectName("auditDetail")
+        self.detail.setReadOnly(True)
+        self.detail.setMaximumHeight(110)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.errors.general_label())
+        layout.addWidget(self.count)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
+        header = QSettings().value("auditViewer/header")
+        if isinstance(header, QByteArray):
+            self.table.horizontalHeader().restoreState(header)
+        self.apply_filter()
+
+    def current_filter(self) -> AuditFilter:
+        user = self.user.currentText().strip() or None
+        action = self.action.currentData()
+        return AuditFilter(user=user, entity=self.entity.currentData(), record=self.record.text().strip() or None,
+                           action=AuditAction(action) if action else None,
+                           date_from=self.date_from.date(), date_to=self.date_to.date())
+
+    def apply_filter(self) -> None:
+        self.errors.clear()
+        try:
+            self.model.set_filter(self.current_filter())
+        except DomainError as exc:
+            self.errors.show(exc)
+            return
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        self.count.setText(ngettext("{n} entry", "{n} entries", self.model.total).format(
+            n=format_number(self.model.total)))
+        self.detail.clear()
+
+    def refresh(self) -> None:
+        self.apply_filter()
+
+    def focus_search(self) -> None:
+        self.record.setFocus()
+
+    def _show_detail(self, row: int) -> None:
+        r = self.model.row(row)
+        if r is None:
+            self.detail.clear()
+            return
+        lines = [f"{format_datetime(r.at)} – {r.username} – {r.action.label}",
+                 _("Record: {entity} {id}").format(entity=r.entity, id=r.entity_id or "")]
+        if r.field:
+            lines.append(_("Field: {field}").format(field=r.field))
+        if r.old_value is not None:
+            lines.append(_("Old value: {value}").format(value=r.old_value))
+        if r.new_value is not None:
+            lines.append(_("New value: {value}").format(value=r.new_value))
+        if r.detail:
+            lines.append(_("Detail: {value}").format(value=r.detail))
+        self.detail.setPlainText("\n".join(lines))
+
+    def save_state(self) -> None:
+        QSettings().setValue("auditViewer/header", self.table.horizontalHeader().saveState())

@@ -1,0 +1,89 @@
+"""What the application does around a signed-in session: a damaged database at start (report it,
+offer a restore), the daily automatic backup and the inactivity lock.
+
+``ui/app.py`` calls ``report_damaged_database`` when opening fails the integrity check and
+``start_session`` once the main window is shown.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from transit_centre.admin.settings import get_setting
+from transit_centre.errors import DomainError
+from transit_centre.i18n import _
+from transit_centre.paths import backup_dir
+from transit_centre.security import backup
+from transit_centre.security.accounts import LOCK_MINUTES_KEY
+from transit_centre.security.permissions import Actor
+from transit_centre.ui.session_lock import SessionLock
+from transit_centre.ui.worker import run_task
+
+log = logging.getLogger(__name__)
+BACKUP_CHECK_MS = 60 * 60 * 1000  # once an hour: is today's automatic backup made?
+
+
+def report_damaged_database(db_path: Path | None, exc: DomainError, parent: QWidget | None = None) -> int:
+    """Say the database is damaged and how to restore; offer to restore a backup now.
+
+    Returns the process exit code (the application never goes on with a damaged file).
+    """
+    box = QMessageBox(parent)
+    box.setObjectName("damagedDatabaseDialog")
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle(_("Transit Centre – damaged database"))
+    box.setText(str(exc))
+    restore = box.addButton(_("Restore a backup…"), QMessageBox.ButtonRole.AcceptRole) if db_path else None
+    box.addButton(_("Quit"), QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    if restore is None or box.clickedButton() is not restore:
+        return 2
+    chosen, _filter = QFileDialog.getOpenFileName(parent, _("Choose a backup"), str(backup_dir()),
+                                                  _("Transit Centre backups (*.sqlite3);;All files (*)"))
+    if not chosen:
+        return 2
+    try:
+        result = backup.restore_file(db_path, Path(chosen))
+    except DomainError as error:
+        QMessageBox.critical(parent, _("Transit Centre"), str(error))
+        return 2
+    QMessageBox.information(parent, _("Transit Centre"), _(
+        "The database was restored from {name}. Start Transit Centre again to use it.\n\n"
+        "The damaged database was kept as:\n{kept}").format(name=Path(chosen).name,
+                                                             kept=result.replaced_kept_as or "-"))
+    return 0
+
+
+def run_auto_backup(db, parent: QWidget | None = None):  # noqa: ANN001, ANN201 - Database, Task
+    """Today's automatic backup off the GUI thread; a failure is logged and shown in the status bar."""
+    if not backup.backups_supported(db):
+        return None
+
+    def failed(exc: BaseException) -> None:
+        log.error("automatic backup failed: %s", exc)
+        status = getattr(parent, "statusBar", None)
+        if callable(status):
+            status().showMessage(_("The automatic backup failed: {reason}").format(reason=exc), 60_000)
+
+    return run_task(parent, lambda _report: backup.auto_backup(db), None, failed)
+
+
+def start_session(window: QWidget, db, actor: Actor) -> SessionLock:  # noqa: ANN001 - Database
+    """Inactivity lock and automatic backups for the main window's lifetime."""
+    try:
+        minutes = float(get_setting(db, LOCK_MINUTES_KEY) or 0)
+    except (KeyError, TypeError, ValueError, DomainError):
+        minutes = 10
+    lock = SessionLock(window, db, actor, minutes)
+    window.session_lock = lock  # type: ignore[attr-defined]
+    run_auto_backup(db, window)
+    timer = QTimer(window)
+    timer.setObjectName("autoBackupTimer")
+    timer.setInterval(BACKUP_CHECK_MS)
+    timer.timeout.connect(lambda: run_auto_backup(db, window))
+    timer.start()
+    window.backup_timer = timer  # type: ignore[attr-defined]
+    return lock
