@@ -146,11 +146,20 @@ def test_bad_packages_are_refused_and_change_nothing(hq, exports, make_actor, tm
         manifest["members"]["stays.csv"]["sha256"] = hashlib.sha256(members["stays.csv"]).hexdigest()
         members["manifest.json"] = json.dumps(manifest).encode()
 
+    def long_sex(members):
+        import hashlib
+
+        members["residents.csv"] = members["residents.csv"].replace(b",F,", b",FEMALE,", 1)
+        manifest = json.loads(members["manifest.json"])
+        manifest["members"]["residents.csv"]["sha256"] = hashlib.sha256(members["residents.csv"]).hexdigest()
+        members["manifest.json"] = json.dumps(manifest).encode()
+
+    sex = _rezip(gao.package_path, tmp_path / "sex.zip", long_sex)
     tampered = _rezip(gao.package_path, tmp_path / "tampered.zip", tamper)
     schema = _rezip(gao.package_path, tmp_path / "schema.zip", old_schema)
     value = _rezip(gao.package_path, tmp_path / "value.zip", bad_value)
     cases = {truncated: "damaged", garbage: "damaged", tampered: "checksum", schema: "version 99",
-             value: "bad value"}
+             value: "bad value", sex: "FEMALE"}
     for path, words in cases.items():
         with pytest.raises(DomainError, match=words):
             import_package(hq, actor, path)

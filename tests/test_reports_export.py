@@ -154,3 +154,15 @@ def test_bed_nights_agree_with_the_shelter(db, centres, make_actor, data):
     stats = period_statistics(db, actor, centres["GAO"], period, as_of=AS_OF)
     assert stats.bed_nights == shelter.bed_nights == EXPECTED["bed_nights"]
     assert stats.capacity_nights == shelter.capacity * shelter.nights_in_period
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    from transit_centre.reports.tables import INT, TEXT, ReportTable
+    from transit_centre.reports.xlsx import write_workbook
+
+    data = write_workbook("t", [("label", "=1+1", TEXT)],
+                          [ReportTable("x", "X", ("a", "b"), (TEXT, INT), (("=HYPERLINK(\"x\")", 3),))])
+    (tmp_path / "f.xlsx").write_bytes(data)
+    wb = load_workbook(tmp_path / "f.xlsx")
+    assert wb.worksheets[0]["B3"].data_type == "s" and wb.worksheets[1]["A3"].data_type == "s"
+    assert wb.worksheets[1]["B3"].value == 3

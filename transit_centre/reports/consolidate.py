@@ -118,6 +118,14 @@ def open_package(path: Path, private_key: Any = None) -> PackageContent:
         ids = [r["id"] for r in rows]
         if len(ids) != len(set(ids)):
             raise DomainError(_("The package is invalid: {member} lists a record twice.").format(member=name))
+        limits = {c.name: c.type.length for c in TABLES[name].__table__.c
+                  if getattr(c.type, "length", None) and c.name not in ("centre_code", "month")}
+        for line, row in enumerate(rows, start=2):
+            for column, limit in limits.items():
+                value = row.get(column)
+                if isinstance(value, str) and len(value) > limit:
+                    raise DomainError(_("The package is invalid: bad value {value!r} ({where}).").format(
+                        value=value[:40], where=f"{name}:{line}"))
     return content
 
 

@@ -32,6 +32,14 @@ def _sheet_title(title: str, used: set[str]) -> str:
     return name
 
 
+def _set(sheet, row: int, column: int, value: Any):  # noqa: ANN001, ANN202 - openpyxl objects
+    """Write a value; text that looks like a formula stays text (no formula injection)."""
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
 def _width(value: Any) -> int:
     if value is None:
         return 4
@@ -61,8 +69,8 @@ def write_workbook(cover_title: str, cover: Sequence[tuple[str, Any, str]],
     ws["A1"] = cover_title
     ws["A1"].font = Font(bold=True, size=14)
     for i, (label, value, fmt) in enumerate(cover, start=3):
-        ws.cell(row=i, column=1, value=label).font = _BOLD
-        cell = ws.cell(row=i, column=2, value=value)
+        _set(ws, i, 1, label).font = _BOLD
+        cell = _set(ws, i, 2, value)
         if fmt in _FORMATS:
             cell.number_format = _FORMATS[fmt]
         if isinstance(value, dt.datetime):
@@ -87,7 +95,7 @@ def write_workbook(cover_title: str, cover: Sequence[tuple[str, Any, str]],
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for r, row in enumerate(table.rows, start=header_row + 1):
             for col, value in enumerate(row, start=1):
-                cell = sheet.cell(row=r, column=col, value=value)
+                cell = _set(sheet, r, col, value)
                 fmt = table.formats[col - 1] if col - 1 < len(table.formats) else None
                 if fmt in _FORMATS and value is not None:
                     cell.number_format = _FORMATS[fmt]
