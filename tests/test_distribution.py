@@ -205,3 +205,33 @@ def test_sqlite_url_on_windows_resolves_drive_letter(tmp_path):  # pragma: no co
     db = Database(url)
     assert db.sqlite_path is not None
     db.dispose()
+
+
+# -- F1 in dialogs ---------------------------------------------------------------------------------
+
+def test_f1_in_a_dialog_shows_its_help(qtbot, qsettings_isolated):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialog, QLineEdit, QMessageBox, QVBoxLayout
+
+    from transit_centre.ui.app import make_application
+
+    app = make_application()
+    dialog = QDialog()
+    dialog.setWindowTitle("Enregistrer un résident")
+    dialog.help_text = "Aide propre à ce formulaire."
+    field = QLineEdit(dialog)
+    QVBoxLayout(dialog).addWidget(field)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    field.setFocus()
+    qtbot.keyClick(field, Qt.Key.Key_F1)
+    box = dialog.findChild(QMessageBox, "helpDialog")
+    assert box is not None and box.text() == "Aide propre à ce formulaire."
+    assert "Enregistrer un résident" in box.windowTitle()
+    box.close()
+    plain = QDialog()
+    qtbot.addWidget(plain)
+    plain.show()
+    qtbot.keyClick(plain, Qt.Key.Key_F1)
+    assert "*" in plain.findChild(QMessageBox, "helpDialog").text()
+    assert app is not None
