@@ -20,6 +20,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     from transit_centre.ui.icons import app_icon
 
     app.setWindowIcon(app_icon())  # windows, taskbar and the About box
+    from transit_centre.ui.dialog_help import install_dialog_help
+
+    install_dialog_help(app)  # F1 in every dialog
     language = QSettings().value("ui/language", "fr")
     set_language(str(language))
     return app  # type: ignore[return-value]
@@ -41,23 +44,43 @@ def open_main_window(db, actor):  # noqa: ANN001, ANN201 - Database, Actor
 
 def run(database_url: str | None = None) -> int:
     from transit_centre.bootstrap import open_database
+    from transit_centre.security.backup import DamagedDatabase, database_file
     from transit_centre.ui.errors import install_excepthook
     from transit_centre.ui.login import LoginDialog
 
+    from transit_centre.localconfig import is_first_start
+    from transit_centre.security.users import has_users
+
     app = make_application()
     install_excepthook()
-    try:
-        db = open_database(database_url)
-    except DomainError as exc:
-        QMessageBox.critical(None, _("Transit Centre"), str(exc))
-        return 2
-    except Exception:  # noqa: BLE001
-        log.exception("cannot open the database")
-        QMessageBox.critical(None, _("Transit Centre"), _(
-            "The database could not be opened. The details were written to the log file."))
-        return 2
+    db = None
+    if not is_first_start(database_url):  # first start: the wizard asks where to create it
+        try:
+            db = open_database(database_url)
+        except DamagedDatabase as exc:  # never used silently: say so and offer a restore
+            from transit_centre.ui.startup_checks import report_damaged_database
+
+            return report_damaged_database(database_file(database_url), exc)
+        except DomainError as exc:
+            QMessageBox.critical(None, _("Transit Centre"), str(exc))
+            return 2
+        except Exception:  # noqa: BLE001
+            log.exception("cannot open the database")
+            QMessageBox.critical(None, _("Transit Centre"), _(
+                "The database could not be opened. The details were written to the log file."))
+            return 2
+    if db is None or not has_users(db):
+        from transit_centre.ui.welcome import WelcomeWizard
+
+        wizard = WelcomeWizard(database=db)
+        if wizard.exec() != QDialog.DialogCode.Accepted or wizard.db is None:
+            return 0
+        db = wizard.db
     login = LoginDialog(db)
     if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
         return 0
     window = open_main_window(db, login.actor)  # noqa: F841 - kept alive while the loop runs
+    from transit_centre.ui.startup_checks import start_session
+
+    start_session(window, db, login.actor)  # inactivity lock, daily automatic backup
     return app.exec()
