@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from transit_centre.common import Errors, get
@@ -142,6 +142,14 @@ def create_user(db: Database, actor: Actor, *, username: str, full_name: str, pa
         return _view(user)
 
 
+def _bookkeeping(session: Session, user_id: uuid.UUID, **values: object) -> None:
+    """Sign-in counters are not an edit of the account: written without moving its version
+    (an administrator editing the account meanwhile gets no false conflict). Sign-ins are
+    audited as LOGIN / LOGIN_FAILED entries instead."""
+    session.execute(update(User).where(User.id == user_id).values(**values)
+                    .execution_options(synchronize_session=False))
+
+
 def authenticate(db: Database, username: str, password: str, centre_id: uuid.UUID | None = None) -> Actor:
     """Check a password and return the signed-in ``Actor``.
 
@@ -170,15 +178,16 @@ def authenticate(db: Database, username: str, password: str, centre_id: uuid.UUI
             try:
                 _hasher.verify(user.password_hash, password or "")
             except (VerifyMismatchError, VerificationError, InvalidHashError):
-                user.failed_logins += 1
-                if user.failed_logins >= MAX_FAILED_LOGINS:
-                    user.locked_until = now + dt.timedelta(minutes=LOCKOUT_MINUTES)
-                    user.failed_logins = 0
+                failed = user.failed_logins + 1
+                if failed >= MAX_FAILED_LOGINS:
+                    _bookkeeping(s, user.id, locked_until=now + dt.timedelta(minutes=LOCKOUT_MINUTES),
+                                 failed_logins=0)
                     failure = DomainError(ngettext(
                         "Too many failed attempts. Try again in {n} minute.",
                         "Too many failed attempts. Try again in {n} minutes.",
                         LOCKOUT_MINUTES).format(n=LOCKOUT_MINUTES))
                 else:
+                    _bookkeeping(s, user.id, failed_logins=failed)
                     failure = DomainError(bad)
                 audit_entry(s, AuditAction.LOGIN_FAILED, "app_user", user.id)
         if failure is None:
@@ -192,9 +201,7 @@ def authenticate(db: Database, username: str, password: str, centre_id: uuid.UUI
             else:
                 if _hasher.check_needs_rehash(user.password_hash):
                     user.password_hash = hash_password(password)
-                user.failed_logins = 0
-                user.locked_until = None
-                user.last_login_at = now
+                _bookkeeping(s, user.id, failed_logins=0, locked_until=None, last_login_at=now)
                 s.info["actor"] = actor
                 audit_entry(s, AuditAction.LOGIN, "app_user", user.id, centre_id=centre_id)
     if failure is not None:

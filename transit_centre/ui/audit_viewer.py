@@ -166,6 +166,10 @@ class AuditViewer(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        for column, width in enumerate((130, 90, 110, 110, 110, 180, 180)):
+            self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_detail(cur.row()))
         self.count = QLabel()
         self.count.setObjectName("auditCount")

@@ -70,6 +70,7 @@ class LockDialog(QDialog):
         unlock.clicked.connect(self.try_unlock)
         quit_button = QPushButton(_("Quit Transit Centre"))
         quit_button.setObjectName("unlockQuit")
+        quit_button.setAutoDefault(False)
         quit_button.clicked.connect(self.quit_requested.emit)
 
         box = QWidget()

@@ -109,7 +109,6 @@ class SettingsAdmin(QWidget):
             editor.setToolTip(key)
             self.editors[key] = editor
             label = QLabel(_label(key))
-            label.setWordWrap(True)
             form.addRow(label, self.errors.field(key, editor))
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
