@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.platypus import Flowable
 
 RECEIPT_PREFIX = "TCR1"
 BADGE_PREFIX = "TCB1"
@@ -78,11 +78,61 @@ def badge_payload(case_number: str) -> str:
     return f"{BADGE_PREFIX}|{case_number}"
 
 
-def qr_drawing(payload: str, size: float) -> Drawing:
-    """A square Drawing of ``size`` points holding the QR code of exactly ``payload``."""
-    widget = QrCodeWidget(payload, barLevel="M", barBorder=2)
-    x0, y0, x1, y1 = widget.getBounds()
-    width, height = x1 - x0, y1 - y0
-    drawing = Drawing(size, size, transform=[size / width, 0, 0, size / height, 0, 0])
-    drawing.add(widget)
-    return drawing
+_CACHE: dict[str, tuple[tuple[bool, ...], ...]] = {}
+
+
+def _encoded(widget: QrCodeWidget) -> tuple[tuple[bool, ...], ...]:
+    """The module matrix of the widget's payload, encoded once (both receipt copies share it)."""
+    key = widget.value
+    if key not in _CACHE:
+        widget.qr.make()
+        if len(_CACHE) > 256:
+            _CACHE.clear()
+        _CACHE[key] = tuple(tuple(bool(m) for m in row) for row in widget.qr.modules)
+    return _CACHE[key]
+
+
+class QrFlowable(Flowable):
+    """A QR code encoded by reportlab's ``QrCodeWidget`` and drawn as one filled path.
+
+    The widget's own ``draw`` re-encodes the data on every call and builds one shape per run of
+    dark modules, which made a receipt take half a second; here the code is encoded once and
+    painted in a single path (a receipt then renders in a few tens of milliseconds).
+    """
+
+    def __init__(self, payload: str, size: float, border: int = 2) -> None:
+        super().__init__()
+        self.widget = QrCodeWidget(payload, barLevel="M", barBorder=border, barWidth=size, barHeight=size)
+        self.payload = self.widget.value
+        self.width = self.height = size
+        self.border = border
+
+    def modules(self) -> tuple[tuple[bool, ...], ...]:
+        return _encoded(self.widget)
+
+    def draw(self) -> None:
+        modules = self.modules()
+        count = len(modules)
+        box = self.width / (count + 2 * self.border)
+        c = self.canv
+        c.saveState()
+        c.setFillColorRGB(0, 0, 0)
+        path = c.beginPath()
+        for r, row in enumerate(modules):
+            y = self.height - (r + self.border + 1) * box
+            col = 0
+            while col < count:
+                if row[col]:
+                    start = col
+                    while col < count and row[col]:
+                        col += 1
+                    path.rect((start + self.border) * box, y, (col - start) * box, box)
+                else:
+                    col += 1
+        c.drawPath(path, stroke=0, fill=1)
+        c.restoreState()
+
+
+def qr_drawing(payload: str, size: float) -> QrFlowable:
+    """A square flowable of ``size`` points holding the QR code of exactly ``payload``."""
+    return QrFlowable(payload, size)
