@@ -55,25 +55,15 @@ MEMBERS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "value") and not isinstance(value, (int, float)):
-        return str(value.value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return str(value)
-
-
 def _csv(columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> tuple[bytes, int]:
+    """CSV text of the rows. The csv module writes None as empty and str() of everything else:
+    ISO dates, hyphenated UUIDs and the stored value of enums (their ``__str__``)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    n = 0
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-        n += 1
-    return out.getvalue().encode("utf-8"), n
+    rows = list(rows)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8"), len(rows)
 
 
 def package_rows(session: Session, src: Sources, period_end: dt.date) -> dict[str, list[tuple]]:
@@ -119,8 +109,8 @@ def package_rows(session: Session, src: Sources, period_end: dt.date) -> dict[st
         for rid, sex, dob, band_, nat, registered, household in session.execute(
             select(R.c.id, R.c.sex, Resident.date_of_birth, R.c.age_band, R.c.nationality,
                    Resident.registered_on, Resident.household_id)
-            .join(Resident, Resident.id == R.c.id)
-            .where(R.c.id.in_(select(referenced.c.resident_id))).order_by(R.c.id))
+            .select_from(referenced).join(R, R.c.id == referenced.c.resident_id)
+            .join(Resident, Resident.id == R.c.id).order_by(R.c.id))
     ]
     return rows
 
