@@ -79,6 +79,9 @@ class Resident(Entity):
     __table_args__ = (
         Index("ix_resident_centre_last_name", "centre_id", "last_name_folded"),
         Index("ix_resident_registered_on", "registered_on"),
+        # The residents list of one centre, sorted, read a page at a time (covering the id).
+        Index("ix_resident_centre_case", "centre_id", "case_number", "id"),
+        Index("ix_resident_centre_registered", "centre_id", "registered_on", "id"),
     )
 
     centre_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("centre.id"), index=True)

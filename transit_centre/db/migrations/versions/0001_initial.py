@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 10:05:18.327322
+Create Date: 2026-11-23 10:10:39.384173
 """
 from __future__ import annotations
 
@@ -484,8 +484,10 @@ def upgrade() -> None:
     sa.UniqueConstraint('case_number', name=op.f('uq_resident_case_number'))
     )
     with op.batch_alter_table('resident', schema=None) as batch_op:
+        batch_op.create_index('ix_resident_centre_case', ['centre_id', 'case_number', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_resident_centre_id'), ['centre_id'], unique=False)
         batch_op.create_index('ix_resident_centre_last_name', ['centre_id', 'last_name_folded'], unique=False)
+        batch_op.create_index('ix_resident_centre_registered', ['centre_id', 'registered_on', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_resident_household_id'), ['household_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_resident_last_name_folded'), ['last_name_folded'], unique=False)
         batch_op.create_index(batch_op.f('ix_resident_nationality'), ['nationality'], unique=False)
@@ -961,8 +963,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_resident_nationality'))
         batch_op.drop_index(batch_op.f('ix_resident_last_name_folded'))
         batch_op.drop_index(batch_op.f('ix_resident_household_id'))
+        batch_op.drop_index('ix_resident_centre_registered')
         batch_op.drop_index('ix_resident_centre_last_name')
         batch_op.drop_index(batch_op.f('ix_resident_centre_id'))
+        batch_op.drop_index('ix_resident_centre_case')
 
     op.drop_table('resident')
     with op.batch_alter_table('bed', schema=None) as batch_op:
