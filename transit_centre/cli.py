@@ -25,6 +25,7 @@ COMMAND_MODULES: list[str] = [
     "transit_centre.reports.cli",
     "transit_centre.ui.smoke",
     "transit_centre.security.backup_cli",
+    "transit_centre.documents_cli",
 ]
 
 
