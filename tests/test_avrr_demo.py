@@ -39,3 +39,26 @@ def test_demo_returns_and_receipts(db, centres, make_actor):
     K.approve_grant(db, make_actor(Role.MANAGER), grant.id)
     receipt = K.disburse(db, make_actor(Role.CASH_OFFICER), grant.id, K.DisbursementInput())
     assert receipt.number == f"GAO-{year}-R-{last + 1:06d}"
+
+
+def test_demo_is_deterministic(tmp_path):
+    from transit_centre.admin.centres import seed_centres
+    from transit_centre.db.base import Base
+    from transit_centre.db.engine import Database, sqlite_url
+    from transit_centre.security.permissions import Actor
+    from transit_centre.security.users import seed_roles
+
+    def run(name: str) -> list[tuple]:
+        db = Database(sqlite_url(tmp_path / name))
+        Base.metadata.create_all(db.engine)
+        with db.transaction(Actor.system()) as s:
+            seed_roles(s)
+            seed_centres(s)
+        demo.generate(db, 250, seed=11, months=6, today=dt.date(2026, 6, 30))
+        with db.transaction(None, readonly=True) as s:
+            rows = sorted((r.number, r.amount, r.voided_at is not None, str(r.id)) for r in s.scalars(select(Receipt)))
+        db.dispose()
+        return rows
+
+    first = run("a.sqlite3")
+    assert first and first == run("b.sqlite3")

@@ -152,7 +152,7 @@ class ReturnStep(LabelledEnum):
 
 
 class ReturnStatus(LabelledEnum):
-    ACTIVE = ("active", N_("Active"))
+    ACTIVE = ("active", N_("In progress"))
     ON_HOLD = ("on_hold", N_("On hold"))
     CANCELLED = ("cancelled", N_("Cancelled"))
     COMPLETED = ("completed", N_("Completed"))

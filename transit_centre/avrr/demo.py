@@ -151,7 +151,9 @@ def extend(ctx: Any) -> dict[str, int]:
 
     # -- movements, grants, receipts ---------------------------------------------------------
     payments: list[tuple[uuid.UUID, dt.date, dict, int, bool]] = []  # centre, day, grant, amount, void first
-    for (centre_id, day, country), travellers in sorted(departures.items(), key=lambda kv: (kv[0][1], str(kv[0][0]))):
+    # Ordered by date, centre code and country (ids differ between databases; codes do not).
+    for (centre_id, day, country), travellers in sorted(
+            departures.items(), key=lambda kv: (kv[0][1], centres[kv[0][0]].code, kv[0][2])):
         centre = centres[centre_id]
         number = _next(counters, centre_id, "movement", day.year)
         if country == "ML":
@@ -188,7 +190,8 @@ def extend(ctx: Any) -> dict[str, int]:
                 _grant(rows, users, res, case, GrantKind.REINTEGRATION, 150_000, paid_on, GrantStatus.APPROVED,
                        tranche=(2, 2))
 
-    payments.sort(key=lambda p: (p[1], str(p[0]), str(p[2]["id"])))
+    order_of = {id(p): i for i, p in enumerate(payments)}
+    payments.sort(key=lambda p: (p[1], centres[p[0]].code, order_of[id(p)]))
     for centre_id, day, grant, amount, void_first in payments:
         code = centres[centre_id].code
         if void_first:

@@ -237,10 +237,13 @@ class CashPage(QWidget):
         self.void_button = self._button("cashVoid", _("Void receipt…"), self.void, Permission.RECEIPT_VOID, rb)
         self.reissue_button = self._button("cashReissue", _("Reissue…"), self.reissue, Permission.GRANT_DISBURSE, rb)
         rb.addStretch(1)
-        self.totals = RowTable("cashTotals", [_("Grant"), _("Receipts"), _("Total")], stretch=0)
-        self.months = RowTable("cashMonths", [_("Month"), _("Receipts"), _("Total")], stretch=0)
+        self.totals = RowTable("cashTotals", [_("Grant"), _("Receipts"), _("Total")], stretch=0,
+                               widths={1: 60, 2: 110})
+        self.months = RowTable("cashMonths", [_("Month"), _("Receipts"), _("Total")], stretch=0,
+                               widths={1: 60, 2: 110})
         self.reconciliation = RowTable("cashReconciliation", [_("Grant"), _("Approved"), _("Disbursed"),
-                                                              _("Outstanding"), _("Waiting")], stretch=0)
+                                                              _("Outstanding"), _("Waiting")], stretch=0,
+                                       widths={1: 120, 2: 120, 3: 120, 4: 70})
         self.summary = QLabel()
         self.summary.setObjectName("cashSummary")
         lower = QHBoxLayout()

@@ -144,14 +144,16 @@ class MovementsPage(QWidget):
             self.actions[key] = button
 
         self.list = RowTable("movementsList", [_("Movement"), _("Date"), _("Mode"), _("Destination"), _("Travellers"),
-                                               _("Status")], stretch=3)
+                                               _("Status")], stretch=3,
+                             widths={0: 140, 1: 100, 2: 110, 4: 70})
         self.list.itemSelectionChanged.connect(self._selected)
         self.header = QLabel()
         self.header.setObjectName("movementHeader")
         self.header.setWordWrap(True)
 
         self.readiness = RowTable("movementReadiness", [_("Return case"), _("Name"), _("Ready"), _("On movement"),
-                                                        _("Escort"), _("Reasons")], stretch=5)
+                                                        _("Escort"), _("Reasons")], stretch=5,
+                                  widths={0: 150, 1: 150, 2: 70, 3: 90, 4: 60})
         self.add_button = QPushButton(_("Add to the movement"))
         self.add_button.setObjectName("movementAddCase")
         self.add_button.clicked.connect(self.add_case)
@@ -168,7 +170,8 @@ class MovementsPage(QWidget):
         rb.addStretch(1)
         rl.addLayout(rb)
         self.manifest = RowTable("movementManifest", [_("Name"), _("Sex"), _("Date of birth"), _("Nationality"),
-                                                      _("Document"), _("Minor"), _("Escort"), _("VoT")], stretch=0)
+                                                      _("Document"), _("Minor"), _("Escort"), _("VoT")], stretch=0,
+                                 widths={1: 70, 2: 110, 3: 110, 4: 130, 5: 60, 6: 60, 7: 50})
         self.tabs = QTabWidget()
         self.tabs.setObjectName("movementTabs")
         self.tabs.addTab(readiness_box, _("Readiness check"))
