@@ -302,3 +302,25 @@ def test_movement_validation(db, cw):
 def events_for(db, actor, resident_id):
     with db.transaction(actor, readonly=True) as s:
         return events(s, actor, resident_id)
+
+
+def test_hostile_input_gives_clear_errors(db, cw, gao):
+    rid = add_resident(db, gao)
+    case_id = open_international(db, cw, rid).summary.id
+    with pytest.raises(ValidationError):
+        C.record_step(db, cw, case_id, "teleported")
+    with pytest.raises(ValidationError):
+        C.skip_step(db, cw, case_id, "teleported", "because")
+    with pytest.raises(ValidationError):
+        C.record_step(db, cw, case_id, ReturnStep.COUNSELLED, note="x" * 5000)
+    detail = C.record_step(db, cw, case_id, ReturnStep.COUNSELLED, details="not a dict")
+    assert detail.summary.current_step == ReturnStep.COUNSELLED
+    with pytest.raises(ValidationError):
+        C.record_step(db, cw, case_id, ReturnStep.APPLICATION_SIGNED, note="\x00\x01" + "y" * 2000)
+    from transit_centre.errors import NotFound
+    with pytest.raises(NotFound):
+        C.get_case(db, cw, "not-a-uuid")
+    with pytest.raises(NotFound):
+        M.add_case(db, cw, "nope", case_id)
+    with pytest.raises(ValidationError):
+        C.open_case(db, cw, C.CaseInput(rid, ReturnType.MALIAN_HOME, "ML", "R" * 500))

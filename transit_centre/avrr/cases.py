@@ -17,7 +17,7 @@ from transit_centre.db.base import utcnow
 from transit_centre.db.engine import Database
 from transit_centre.db.models import Centre, MovementCase, Resident, ReturnCase, ReturnStepRecord, Stay
 from transit_centre.enums import AuditAction, CancelReason, ReturnStatus, ReturnStep, ReturnType
-from transit_centre.errors import RuleViolation
+from transit_centre.errors import RuleViolation, ValidationError
 from transit_centre.i18n import _, format_date, is_country_code
 from transit_centre.security.permissions import Actor, Permission
 
@@ -322,6 +322,13 @@ def _open_case_for_write(session: Session, actor: Actor, case_id: uuid.UUID,
     return case
 
 
+def _parse_step(step: ReturnStep | str) -> ReturnStep:
+    try:
+        return ReturnStep(step)
+    except ValueError:
+        raise ValidationError({"step": _("Unknown step.")}) from None
+
+
 def _check_order(steps: dict, step: ReturnStep) -> None:
     if step in steps:
         raise RuleViolation(_("This step is already recorded: {step}.").format(step=step.label))
@@ -335,7 +342,7 @@ def _check_order(steps: dict, step: ReturnStep) -> None:
 def _step_details(session: Session, case: ReturnCase, step: ReturnStep, day: dt.date,
                   details: dict | None) -> dict:
     """Validate and normalise the facts a step carries."""
-    details = dict(details or {})
+    details = dict(details) if isinstance(details, dict) else {}
     errors = Errors()
     out: dict = {}
     if step in (ReturnStep.DOCUMENTS_REQUESTED, ReturnStep.DOCUMENTS_OBTAINED):
@@ -385,7 +392,7 @@ def record_step(db: Database, actor: Actor, case_id: uuid.UUID, step: ReturnStep
                 expected_version: int | None = None) -> CaseDetail:
     """Record the next workflow step as done (fit-to-travel is read from the medical record)."""
     actor.require(P.RETURN_WRITE)
-    step = ReturnStep(step)
+    step = _parse_step(step)
     if step in rules.AUTOMATIC_STEPS:
         raise RuleViolation(_("This step is recorded from the movement, not by hand."))
     note_errors = Errors()
@@ -409,7 +416,7 @@ def skip_step(db: Database, actor: Actor, case_id: uuid.UUID, step: ReturnStep |
               done_on: dt.date | None = None, expected_version: int | None = None) -> CaseDetail:
     """Skip a step: allowed only with a reason (e.g. a Malian needs no travel document)."""
     actor.require(P.RETURN_WRITE)
-    step = ReturnStep(step)
+    step = _parse_step(step)
     errors = Errors()
     reason = errors.text("reason", reason, required=True, max_length=500)
     errors.raise_if_any()

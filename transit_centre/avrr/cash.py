@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from transit_centre.admin.settings import get_settings, register_default, set_setting
 from transit_centre.avrr import rules
-from transit_centre.avrr.cases import OPEN_STATUSES
+from transit_centre.avrr.cases import OPEN_STATUSES, case_centre
 from transit_centre.common import Errors, check_version, get, next_number
 from transit_centre.db.base import utcnow
 from transit_centre.db.engine import Database
@@ -267,7 +267,7 @@ def plan_grant(db: Database, actor: Actor, data: GrantInput) -> GrantView:
         else:
             case = s.scalars(select(ReturnCase).where(ReturnCase.resident_id == resident.id,
                                                       ReturnCase.status.in_(OPEN_STATUSES))).first()
-        centre_id = case.centre_id if case else resident.centre_id
+        centre_id = case.centre_id if case else case_centre(s, resident)
         actor.require(P.GRANT_PLAN, centre_id)
         if case is not None and case.status == ReturnStatus.CANCELLED:
             raise RuleViolation(_("The return case is cancelled."))
