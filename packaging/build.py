@@ -56,9 +56,12 @@ def check(app: Path, smoke: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="tc-build-check-") as tmp:
         env = dict(os.environ, TRANSIT_CENTRE_DATA_DIR=tmp, QT_QPA_PLATFORM="offscreen")
         env.pop("TRANSIT_CENTRE_DATABASE_URL", None)
-        out = subprocess.run([str(exe), "version"], check=True, capture_output=True, text=True, env=env,
-                             timeout=120).stdout
+        answer = subprocess.run([str(exe), "version"], capture_output=True, text=True, env=env, timeout=120)
+        out = answer.stdout
         print(out.strip())
+        if answer.returncode != 0:
+            print(answer.stderr, file=sys.stderr)
+            raise SystemExit(f"the built {exe.name} version failed (exit code {answer.returncode})")
         if version() not in out:
             raise SystemExit(f"the build answers {out!r}, expected version {version()}")
         if smoke:

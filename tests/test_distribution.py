@@ -235,3 +235,10 @@ def test_f1_in_a_dialog_shows_its_help(qtbot, qsettings_isolated):
     qtbot.keyClick(plain, Qt.Key.Key_F1)
     assert "*" in plain.findChild(QMessageBox, "helpDialog").text()
     assert app is not None
+
+
+def test_every_page_has_its_f1_help():
+    from transit_centre.ui.pages import PAGES
+
+    missing = [spec.key for spec in PAGES if len(spec.help_text.strip()) < 80]
+    assert missing == []
