@@ -626,3 +626,25 @@ _TITLES = {
 
 __all__ = ["KINDS", "PrintedDocument", "ReceiptCheck", "can_print", "document_data", "load_document",
            "receipt_secret", "receipts_of_day", "render_document", "verify_receipt"]
+
+
+def render_receipts_of_day(db: Database, actor: Actor, centre_id: uuid.UUID, day: dt.date, language: str = "fr",
+                           progress: Callable[[int, int], bool] | None = None) -> PrintedDocument:
+    """All the receipts a centre issued on ``day`` in one PDF (each print audited).
+
+    ``progress(done, total)`` returning False stops the work (the user cancelled).
+    """
+    from transit_centre.printing.receipt import render_many
+
+    ids = receipts_of_day(db, actor, centre_id, day)
+    if not ids:
+        raise DomainError(_("No receipt was issued on {date}.").format(date=format_date(day)))
+    datas = []
+    for n, receipt_id in enumerate(ids):
+        if progress is not None and progress(n, len(ids)) is False:
+            raise DomainError(_("Printing was cancelled."))
+        datas.append(load_document(db, actor, "receipt", receipt_id, language, day)[0])
+    f = Fmt(language)
+    title = f.tr(N_("Cash receipts"))
+    pdf = render_many(datas, _reference(f, title, format_date(day, "short", language=language), actor), language)
+    return PrintedDocument("receipt", pdf, f"receipts-{day.isoformat()}-{language}.pdf", title)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, TableStyle
 
 from transit_centre.printing.base import (
+    Table,
     BLUE,
     FONT,
     FONT_BOLD,
@@ -86,7 +87,7 @@ def render(data: BadgeData, language: str = "fr") -> bytes:
     cards = [Card(e, data.head.organisation, data.head.centre, _) for e in data.badges]
     if not cards:
         return doc.build([para(_("No resident to print."), "body")])
-    rows = [cards[i:i + PER_ROW] + [""] * (PER_ROW - len(cards[i:i + PER_ROW]))
+    rows = [cards[i:i + PER_ROW] + [Spacer(0, 0)] * (PER_ROW - len(cards[i:i + PER_ROW]))
             for i in range(0, len(cards), PER_ROW)]
     gap = (doc.frame_width - PER_ROW * CARD_W) / PER_ROW
     table = Table(rows, colWidths=[CARD_W + gap] * PER_ROW, rowHeights=[CARD_H + 3 * mm] * len(rows))

@@ -25,7 +25,8 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, TableStyle
+from reportlab.platypus import Table as _RLTable
 
 from transit_centre.i18n import DOMAIN, LANGUAGES, N_, locale_dir
 from transit_centre.paths import resources_dir
@@ -139,6 +140,14 @@ def para(value: object, style: str = "body", *, markup: bool = False) -> Paragra
 
 # --- building blocks --------------------------------------------------------------------------
 
+class Table(_RLTable):
+    """reportlab's Table with DejaVu as the cell font (its default, Helvetica, is not embedded)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT)]))
+
+
 def field_table(rows: Sequence[tuple[str, object]], width: float, columns: int = 2,
                 label_ratio: float = 0.36) -> Table:
     """Label/value pairs in ``columns`` column pairs; long values wrap inside their cell."""
@@ -152,7 +161,7 @@ def field_table(rows: Sequence[tuple[str, object]], width: float, columns: int =
             cells.append(line)
             line = []
     if line:
-        cells.append(line + [""] * (2 * columns - len(line)))
+        cells.append(line + [Spacer(0, 0) for _unused in range(2 * columns - len(line))])
     table = Table(cells, colWidths=widths, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -398,7 +407,7 @@ class DocumentTemplate:
             buffer, pagesize=self.pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
             topMargin=MARGIN + top, bottomMargin=MARGIN + FOOTER_HEIGHT, title=self.title,
             author=self.head.organisation, subject=self.reference, creator="Transit Centre",
-            pageCompression=1,
+            pageCompression=1, initialFontName=FONT, initialFontSize=9.5,  # no stray, unembedded Helvetica
         )
         frame = Frame(MARGIN, MARGIN + FOOTER_HEIGHT, self.frame_width, self.frame_height,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")

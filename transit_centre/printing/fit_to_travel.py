@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
 
 from transit_centre.i18n import N_
-from transit_centre.printing.base import DocumentTemplate, SignatureBox, Tr, field_table, para, signature_row, title_block
+from transit_centre.printing.base import (
+    DocumentTemplate,
+    SignatureBox,
+    Table,
+    Tr,
+    field_table,
+    para,
+    signature_row,
+    title_block,
+)
 from transit_centre.printing.data import FitToTravelData
 
 _COLOURS = {"fit": "#1b7f3b", "fit_with_escort": "#a66300", "not_fit": "#b00020"}

@@ -10,10 +10,11 @@ from __future__ import annotations
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepInFrame, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepInFrame, PageBreak, Spacer, TableStyle
 
 from transit_centre.i18n import N_
 from transit_centre.printing.base import (
+    Table,
     BLUE,
     FONT_BOLD,
     LINE,
@@ -68,7 +69,7 @@ class CutLine(Flowable):
 def _copy(data: ReceiptData, doc: DocumentTemplate, _: Tr, copy_label: str, width: float) -> list[Flowable]:
     p = data.person
     heading = Table([[para(_("Cash receipt"), "title"), para(copy_label, "right")],
-                     [para(_("No. {number}").format(number=data.number), "value"), ""]],
+                     [para(_("No. {number}").format(number=data.number), "value"), Spacer(0, 0)]],
                     colWidths=[width * 0.65, width * 0.35])
     heading.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (0, 0), (0, -1), "LEFT")]))
@@ -111,8 +112,10 @@ def _copy(data: ReceiptData, doc: DocumentTemplate, _: Tr, copy_label: str, widt
     return out
 
 
-def _void_mark(label: str):
+def _void_mark(label: str, voided_pages: set[int] | None = None):
     def draw(c: Canvas, doc: DocumentTemplate) -> None:
+        if voided_pages is not None and c.getPageNumber() not in voided_pages:
+            return
         width, height = doc.pagesize
         c.setFillColor(colors.Color(0.75, 0, 0.1, alpha=0.28))
         c.setFont(FONT_BOLD, 58)
@@ -125,12 +128,7 @@ def _void_mark(label: str):
     return draw
 
 
-def render(data: ReceiptData, language: str = "fr") -> bytes:
-    _ = Tr(language)
-    title = _("Cash receipt") + " " + data.number
-    void_label = _.both(N_("VOID"))
-    doc = DocumentTemplate(data.head, data.reference, language, title, header=False,
-                           on_page_end=_void_mark(void_label) if data.voided else None)
+def _page(data: ReceiptData, doc: DocumentTemplate, _: Tr) -> list[Flowable]:
     width = doc.frame_width
     half = (doc.frame_height - GAP) / 2 - 1
     copies: list[Flowable] = []
@@ -138,8 +136,31 @@ def render(data: ReceiptData, language: str = "fr") -> bytes:
         if i:
             copies.append(CutLine(width, _("Cut here")))
         copies.append(KeepInFrame(width, half, _copy(data, doc, _, label, width), mode="shrink"))
-        copies.append(Spacer(1, 0))
-    return doc.build(copies)
+    return copies
 
 
-__all__ = ["render", "MARGIN"]
+def render(data: ReceiptData, language: str = "fr") -> bytes:
+    _ = Tr(language)
+    title = _("Cash receipt") + " " + data.number
+    doc = DocumentTemplate(data.head, data.reference, language, title, header=False,
+                           on_page_end=_void_mark(_.both(N_("VOID"))) if data.voided else None)
+    return doc.build(_page(data, doc, _))
+
+
+def render_many(receipts: list[ReceiptData], reference: str, language: str = "fr") -> bytes:
+    """Several receipts in one PDF, one page each (printing all the receipts of a day)."""
+    _ = Tr(language)
+    if not receipts:
+        raise ValueError("no receipt to print")
+    voided = {n for n, r in enumerate(receipts, 1) if r.voided}
+    doc = DocumentTemplate(receipts[0].head, reference, language, _("Cash receipts"), header=False,
+                           on_page_end=_void_mark(_.both(N_("VOID")), voided))
+    story: list[Flowable] = []
+    for n, data in enumerate(receipts):
+        if n:
+            story.append(PageBreak())
+        story += _page(data, doc, _)
+    return doc.build(story)
+
+
+__all__ = ["render", "render_many", "MARGIN"]

@@ -1,0 +1,267 @@
+"""Print preview: the PDF a service rendered, shown page by page (Qt PDF), then printed through
+the system print dialog or saved. The language (FR/EN) can be changed; the document is then
+rendered again. Screens call ``print_document(parent, ctx, kind, record_id)``; bulk prints
+(all badges of the centre, all receipts of a day) run off the GUI thread with a progress dialog.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, QSize, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from transit_centre import documents
+from transit_centre.documents import PrintedDocument
+from transit_centre.i18n import _, current_language
+from transit_centre.ui.context import UiContext
+from transit_centre.ui.errors import show_error
+from transit_centre.ui.worker import run_task
+
+log = logging.getLogger(__name__)
+
+try:  # Qt PDF is a separate wheel (PySide6-Pdf); without it the dialog still saves and prints.
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtPdfWidgets import QPdfView
+except ImportError:  # pragma: no cover - depends on the installation
+    QPdfDocument = QPdfView = None  # type: ignore[assignment,misc]
+
+Renderer = Callable[[str], PrintedDocument]
+
+
+class PrintPreviewDialog(QDialog):
+    """Shows one rendered document; Print…, Save PDF…, and FR/EN re-rendering."""
+
+    def __init__(self, render: Renderer, parent: QWidget | None = None, *, language: str | None = None,
+                 document: PrintedDocument | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("printPreview")
+        self.setWindowTitle(_("Print preview"))
+        self._render = render
+        self.document: PrintedDocument | None = None
+        self._buffer: QBuffer | None = None
+        self._pdf = QPdfDocument(self) if QPdfDocument is not None else None
+
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(_("Language of the document:")))
+        self.language = QComboBox()
+        self.language.setObjectName("printLanguage")
+        self.language.addItem("Français", "fr")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(max(0, self.language.findData(language or current_language())))
+        self.language.currentIndexChanged.connect(self._language_changed)
+        bar.addWidget(self.language)
+        bar.addStretch(1)
+        self.pages_label = QLabel()
+        self.pages_label.setObjectName("printPages")
+        bar.addWidget(self.pages_label)
+        self.print_button = QPushButton(_("Print…"))
+        self.print_button.setObjectName("printButton")
+        self.print_button.clicked.connect(self.print_pdf)
+        self.save_button = QPushButton(_("Save PDF…"))
+        self.save_button.setObjectName("savePdfButton")
+        self.save_button.clicked.connect(self.save_pdf)
+        close = QPushButton(_("Close"))
+        close.setObjectName("closePreview")
+        close.clicked.connect(self.reject)
+        for button in (self.print_button, self.save_button, close):
+            bar.addWidget(button)
+        layout.addLayout(bar)
+
+        if QPdfView is not None:
+            self.view = QPdfView(self)
+            self.view.setObjectName("pdfView")
+            self.view.setPageMode(QPdfView.PageMode.MultiPage)
+            self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+            self.view.setDocument(self._pdf)
+            layout.addWidget(self.view, 1)
+        else:
+            self.view = QLabel(_("The preview is not available on this computer; you can still save or print the PDF."))
+            self.view.setObjectName("pdfView")
+            self.view.setWordWrap(True)
+            layout.addWidget(self.view, 1)
+
+        settings = QSettings()
+        geometry = settings.value("printPreview/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(820, 700)
+        if document is not None:
+            self.show_document(document)
+        else:
+            self.rerender()
+
+    # -- content --------------------------------------------------------------------------
+    @property
+    def current_language(self) -> str:
+        return str(self.language.currentData())
+
+    def rerender(self) -> None:
+        self.show_document(self._render(self.current_language))
+
+    def _language_changed(self) -> None:
+        try:
+            self.rerender()
+        except Exception as exc:  # noqa: BLE001 - shown to the user, the dialog stays usable
+            show_error(self, exc)
+
+    def show_document(self, document: PrintedDocument) -> None:
+        self.document = document
+        self.setWindowTitle(_("Print preview – {title}").format(title=document.title))
+        if self._pdf is None:
+            self.pages_label.setText("")
+            return
+        self._pdf.close()
+        buffer = QBuffer(self)
+        buffer.setData(QByteArray(document.pdf))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self._pdf.load(buffer)
+        if self._buffer is not None:
+            self._buffer.deleteLater()
+        self._buffer = buffer
+        pages = self._pdf.pageCount()
+        self.pages_label.setText(_("{n} page(s)").format(n=pages))
+
+    def page_count(self) -> int:
+        return self._pdf.pageCount() if self._pdf is not None else 0
+
+    # -- actions --------------------------------------------------------------------------
+    def save_pdf(self, path: str | None = None) -> Path | None:
+        if self.document is None:
+            return None
+        if not path:
+            settings = QSettings()
+            folder = str(settings.value("printPreview/folder", str(Path.home())))
+            path, _filter = QFileDialog.getSaveFileName(
+                self, _("Save PDF"), str(Path(folder) / self.document.filename), _("PDF files (*.pdf)"))
+            if not path:
+                return None
+            settings.setValue("printPreview/folder", str(Path(path).parent))
+        target = Path(path)
+        if target.suffix.lower() != ".pdf":
+            target = target.with_suffix(".pdf")
+        try:
+            target.write_bytes(self.document.pdf)
+        except OSError as exc:
+            from transit_centre.errors import DomainError
+
+            show_error(self, DomainError(_("Cannot write {path}: {reason}").format(
+                path=target, reason=exc.strerror or exc)))
+            return None
+        return target
+
+    def print_pdf(self) -> None:
+        if self.document is None or self._pdf is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.document.title)
+        dialog = QPrintDialog(printer, self)
+        dialog.setMinMax(1, max(1, self.page_count()))
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> int:
+        """Paint every page (or the chosen range) on ``printer``; returns the pages printed."""
+        assert self._pdf is not None
+        first, last = 1, self.page_count()
+        if printer.fromPage() > 0:
+            first, last = printer.fromPage(), min(printer.toPage() or last, last)
+        painter = QPainter()
+        if not painter.begin(printer):
+            show_error(self, RuntimeError("printer could not start"))
+            return 0
+        printed = 0
+        try:
+            for number in range(first, last + 1):
+                if printed:
+                    printer.newPage()
+                target = printer.pageLayout().paintRectPixels(printer.resolution())
+                size = self._pdf.pagePointSize(number - 1)
+                scale = min(target.width() / size.width(), target.height() / size.height())
+                image_size = QSize(int(size.width() * scale), int(size.height() * scale))
+                image: QImage = self._pdf.render(number - 1, image_size)
+                painter.drawImage(0, 0, image)
+                printed += 1
+        finally:
+            painter.end()
+        return printed
+
+    def done(self, result: int) -> None:  # noqa: D401 - Qt override
+        QSettings().setValue("printPreview/geometry", self.saveGeometry())
+        super().done(result)
+
+
+# --- what the screens call -------------------------------------------------------------------------
+
+def print_document(parent: QWidget | None, ctx: UiContext, kind: str, record_id: Any,
+                   language: str | None = None) -> PrintPreviewDialog | None:
+    """Render the document and open the preview (non-blocking). None when it cannot be printed."""
+    def render(lang: str) -> PrintedDocument:
+        return documents.render_document(ctx.db, ctx.actor, kind, record_id, lang)
+
+    try:
+        first = render(language or current_language())
+    except Exception as exc:  # noqa: BLE001 - domain errors shown as they are, others logged
+        show_error(parent, exc)
+        return None
+    dialog = PrintPreviewDialog(render, parent, language=language, document=first)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+def print_in_background(parent: QWidget | None, render: Callable[[str, Callable[[int, int], bool]], PrintedDocument],
+                        title: str, language: str | None = None,
+                        on_open: Callable[[PrintPreviewDialog], None] | None = None) -> Any:
+    """Bulk printing: render off the GUI thread with a progress dialog, then open the preview."""
+    lang = language or current_language()
+
+    def done(document: PrintedDocument) -> None:
+        dialog = PrintPreviewDialog(lambda other: render(other, lambda d, t: True), parent,
+                                    language=lang, document=document)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        if on_open is not None:
+            on_open(dialog)
+
+    return run_task(parent, lambda report: render(lang, report), on_done=done,
+                    on_error=lambda exc: show_error(parent, exc), progress_title=title)
+
+
+def print_badges_of_centre(parent: QWidget | None, ctx: UiContext, **kwargs: Any) -> Any:
+    """Cards of everyone present in the current centre tonight."""
+    code = ctx.centre_code
+
+    def render(lang: str, report: Callable[[int, int], bool]) -> PrintedDocument:
+        report(0, 1)
+        return documents.render_document(ctx.db, ctx.actor, "badge", code, lang)
+
+    return print_in_background(parent, render, _("Preparing the resident cards…"), **kwargs)
+
+
+def print_receipts_of_day(parent: QWidget | None, ctx: UiContext, day: dt.date | None = None, **kwargs: Any) -> Any:
+    """Every receipt the current centre issued on ``day`` (default today), one per page."""
+    day = day or dt.date.today()
+    centre_id = ctx.centre_id
+
+    def render(lang: str, report: Callable[[int, int], bool]) -> PrintedDocument:
+        return documents.render_receipts_of_day(ctx.db, ctx.actor, centre_id, day, lang, report)
+
+    return print_in_background(parent, render, _("Preparing the receipts…"), **kwargs)
