@@ -56,6 +56,16 @@ def test_smoke_reports_a_page_that_does_not_open(empty_db, qsettings_isolated, m
     assert any("broken" in p for p in problems), problems
 
 
+def test_smoke_notices_missing_resources(monkeypatch, tmp_path):
+    from transit_centre import paths
+    from transit_centre.ui.smoke import _check_resources
+
+    assert _check_resources() == []
+    monkeypatch.setattr(paths, "resources_dir", lambda: tmp_path)
+    problems = "\n".join(_check_resources())
+    assert "messages.mo" in problems and "fonts/DejaVuSans.ttf" in problems
+
+
 # -- paths with spaces and accents ---------------------------------------------------------
 
 @pytest.mark.parametrize("folder", ["Aïssata Traoré/Données", "50% sûr #1/a@b c"])

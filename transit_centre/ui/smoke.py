@@ -99,6 +99,7 @@ def run_smoke(url: str, *, residents: int = SMOKE_RESIDENTS, screenshots: Path |
         icon = app_icon()
         if icon.isNull() or icon.pixmap(32, 32).isNull():
             problems.append(_("the application icon could not be loaded"))
+        problems.extend(_check_resources())
         db = open_database(url)
         say(_("Database ready: {where}").format(where=db.describe()))
         counts = generate(db, residents, seed=1, months=3)
@@ -140,6 +141,37 @@ def run_smoke(url: str, *, residents: int = SMOKE_RESIDENTS, screenshots: Path |
             window.deleteLater()
         app.processEvents()
     say(_("Smoke run took {seconds} s.").format(seconds=round(time.monotonic() - started, 1)))
+    return problems
+
+
+def _check_resources() -> list[str]:
+    """Translations, Babel's locale data, fonts and reference data are in the build."""
+    from transit_centre.i18n import country_name, format_xof
+    from transit_centre.paths import resources_dir
+
+    problems = []
+    language = current_language()
+    try:
+        set_language("fr")
+        if _("Cancel") == "Cancel":
+            problems.append(_("French translations (messages.mo) are missing"))
+        if country_name("SN", "fr") != "Sénégal" or country_name("DE", "en") != "Germany" \
+                or "CFA" not in format_xof(25000, "fr"):
+            problems.append(_("Babel locale data for French and English is incomplete"))
+    except Exception:  # noqa: BLE001 - reported like the rest
+        problems.append(traceback.format_exc())
+    finally:
+        set_language(language)
+    for relative in ("fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf", "reference/centres.csv",
+                     "icons/transit-centre.png"):
+        if not (resources_dir() / relative).is_file():
+            problems.append(_("missing resource: {name}").format(name=relative))
+    try:
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        TTFont("SmokeDejaVu", str(resources_dir() / "fonts" / "DejaVuSans.ttf"))
+    except Exception:  # noqa: BLE001
+        problems.append(traceback.format_exc())
     return problems
 
 
