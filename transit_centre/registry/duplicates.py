@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from sqlalchemy import and_, or_, select
 
-from transit_centre.common import fold
+from transit_centre.common import clean, fold
 from transit_centre.db.engine import Database
 from transit_centre.db.models import Centre, Resident
 from transit_centre.enums import Sex
@@ -55,7 +55,10 @@ def find_duplicates(db: Database, actor: Actor, first_name: str | None, last_nam
                     *, exclude: uuid.UUID | None = None) -> list[DuplicateCandidate]:
     """Residents (in the centres this user sees) who may be the person described, best first."""
     actor.require(Permission.RESIDENT_READ)
-    first, last = fold(first_name), fold(last_name)
+    try:
+        first, last = fold(clean(first_name, 150)), fold(clean(last_name, 150))
+    except ValueError:
+        return []
     wanted = f"{first} {last}".strip()
     if not wanted:
         return []

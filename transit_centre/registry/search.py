@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass, replace
 from typing import Any
@@ -91,15 +92,16 @@ def _escape(word: str) -> str:
 
 def search_words(text: str | None) -> list[str]:
     """The folded words of a search (at most six, each at most 64 characters)."""
-    words = [w[:64] for w in fold(text).split() if w]
+    printable = "".join(ch for ch in (text or "") if unicodedata.category(ch)[0] != "C")
+    words = [w[:64] for w in fold(printable).split() if w]
     return words[:MAX_WORDS]
 
 
 def _prefix(word: str) -> Any:
     """Residents with a search word starting with ``word`` (an index range on the tokens)."""
-    upper = word[:-1] + chr(ord(word[-1]) + 1)
+    upper = word[:-1] + chr(min(ord(word[-1]) + 1, 0x10FFFF))
     return Resident.id.in_(select(ResidentToken.resident_id).where(
-        ResidentToken.token >= word, ResidentToken.token < upper,
+        ResidentToken.token >= word, ResidentToken.token <= upper,
         ResidentToken.token.like(f"{_escape(word)}%", escape="\\")))
 
 
