@@ -168,3 +168,32 @@ def test_a_bad_folder_keeps_the_user_on_the_database_page(qtbot, qsettings_isola
     wizard.next()
     assert wizard.currentPage() is wizard.database_page
     assert wizard.database_page.message.text()
+
+
+def test_a_folder_with_an_existing_database_goes_straight_to_sign_in(qtbot, qsettings_isolated, own_data_dir,
+                                                                      tmp_path):
+    from transit_centre import localconfig
+    from transit_centre.bootstrap import open_database
+    from transit_centre.enums import Role
+    from transit_centre.security.permissions import Actor
+    from transit_centre.security.users import create_user
+    from transit_centre.ui.welcome import WelcomeWizard
+
+    folder = tmp_path / "Clé USB"
+    existing = open_database(localconfig.sqlite_url_for(folder / localconfig.DATABASE_FILE))
+    create_user(existing, Actor.system(), username="awa", full_name="Awa Diallo", password=PASSWORD,
+                roles=[Role.ADMIN])
+    existing.dispose()
+    wizard = WelcomeWizard()
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    wizard.database_page.other.setChecked(True)
+    wizard.next()  # empty folder field
+    assert wizard.currentPage() is wizard.database_page and wizard.database_page.message.text()
+    wizard.database_page.folder.setText(str(folder))
+    with qtbot.waitSignal(wizard.accepted, timeout=30_000):
+        wizard.next()
+    assert wizard.first_run is None and authenticate(wizard.db, "awa", PASSWORD).username == "awa"
+    assert localconfig.database_path() == folder.resolve() / localconfig.DATABASE_FILE
+    wizard.db.dispose()

@@ -1,7 +1,8 @@
 """The welcome wizard: the first start of Transit Centre on a laptop, without documentation.
 
 Pages: language (applied at once: the wizard's own texts change when you pick it), where the
-database lives (the usual folder or another one, remembered in ``localconfig``), the centre
+database lives (the usual folder or another one, remembered in ``localconfig``; a folder that
+already holds a database with accounts is simply used, straight to sign-in), the centre
 this laptop serves, the first administrator (the commit page: the database is created here),
 then optional demo data for training. Finishing leads to the sign-in dialog, already filled
 with the new user name and centre. F1 (or the Help button) explains the current page.
@@ -11,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -122,6 +123,7 @@ class DatabasePage(_Page):
         self.folder.textEdited.connect(lambda _text: self.other.setChecked(True))
         self.message = _label("welcomeDatabaseMessage")
         self.message.setStyleSheet(ERROR_STYLE)
+        self.use_existing = False
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(self.browse)
@@ -141,7 +143,8 @@ class DatabasePage(_Page):
             self.other.setChecked(True)
 
     def chosen_folder(self) -> Path | None:
-        return Path(self.folder.text().strip()) if self.other.isChecked() else None
+        text = self.folder.text().strip()
+        return Path(text) if self.other.isChecked() and text else None
 
     def initializePage(self) -> None:  # noqa: N802 - Qt name
         fixed = self.wiz().db is not None
@@ -169,19 +172,30 @@ class DatabasePage(_Page):
                            "Administration screen.")
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt name
-        self.message.clear()
-        folder = self.chosen_folder()
-        if self.wiz().db is None and folder is not None:
-            if not str(folder):
-                self.message.setText(_("Type or choose a folder."))
-                return False
-            from transit_centre.localconfig import check_folder
+        from transit_centre.localconfig import DATABASE_FILE, check_folder
+        from transit_centre.security.users import has_users
 
-            try:
-                check_folder(folder)
-            except DomainError as exc:
-                self.message.setText(str(exc))
-                return False
+        wizard = self.wiz()
+        if self.use_existing:
+            return True
+        self.message.clear()
+        if wizard.db is not None or not self.other.isChecked():
+            return True
+        if not self.folder.text().strip():
+            self.message.setText(_("Type or choose a folder."))
+            return False
+        try:
+            folder = check_folder(Path(self.folder.text().strip()))
+            if (folder / DATABASE_FILE).exists():
+                # A folder that already holds a database (a USB drive, a restored copy): use it.
+                db = wizard.ensure_database()
+                if has_users(db):
+                    self.use_existing = True
+                    QTimer.singleShot(0, wizard.accept)  # straight to sign-in
+                    return False
+        except DomainError as exc:
+            self.message.setText(str(exc))
+            return False
         return True
 
 
