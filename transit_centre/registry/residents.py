@@ -160,8 +160,8 @@ def refresh_search_text(session: Session, resident: Resident) -> None:
             IdentityDocument.resident_id == resident.id, IdentityDocument.voided_at.is_(None))))
     numbers += [d.number for d in session.new if isinstance(d, IdentityDocument)
                 and d.resident_id == resident.id and d.voided_at is None]
-    resident.first_name_folded = fold(resident.first_name)
-    resident.last_name_folded = fold(resident.last_name)
+    resident.first_name_folded = fold(resident.first_name)[:150]  # NFKD can lengthen (ﷺ: 1 -> 18)
+    resident.last_name_folded = fold(resident.last_name)[:150]
     resident.search_text = search_text(resident.case_number, resident.first_name, resident.last_name,
                                        resident.other_names, resident.phone, numbers)
 
@@ -219,8 +219,8 @@ def register_resident(db: Database, actor: Actor, data: ResidentInput) -> Reside
             consent_recorded_by=actor.user_id if clean.consent_given else None,
         )
         _apply(resident, clean)
-        resident.first_name_folded = fold(clean.first_name)
-        resident.last_name_folded = fold(clean.last_name)
+        resident.first_name_folded = fold(clean.first_name)[:150]  # NFKD can lengthen a name
+        resident.last_name_folded = fold(clean.last_name)[:150]
         resident.search_text = search_text(resident.case_number, clean.first_name, clean.last_name,
                                            clean.other_names, clean.phone, [d.number for d in clean.documents])
         if household is not None:
