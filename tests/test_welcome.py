@@ -197,3 +197,48 @@ def test_a_folder_with_an_existing_database_goes_straight_to_sign_in(qtbot, qset
     assert wizard.first_run is None and authenticate(wizard.db, "awa", PASSWORD).username == "awa"
     assert localconfig.database_path() == folder.resolve() / localconfig.DATABASE_FILE
     wizard.db.dispose()
+
+
+def test_first_start_shows_the_wizard_before_any_database_exists(qtbot, qsettings_isolated, own_data_dir,
+                                                                  monkeypatch):
+    import sys
+
+    from PySide6.QtWidgets import QDialog
+
+    from transit_centre import localconfig
+    from transit_centre.ui import app as app_module
+    from transit_centre.ui.login import LoginDialog
+    from transit_centre.ui.welcome import WelcomeWizard
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    shown = []
+    monkeypatch.setattr(WelcomeWizard, "exec", lambda self: shown.append("wizard") or QDialog.DialogCode.Rejected)
+    monkeypatch.setattr(LoginDialog, "exec", lambda self: shown.append("login") or QDialog.DialogCode.Rejected)
+    assert app_module.run() == 0
+    assert shown == ["wizard"]
+    assert not localconfig.database_path().exists()  # cancelling the wizard leaves nothing behind
+
+
+def test_a_database_with_accounts_goes_to_sign_in(qtbot, qsettings_isolated, own_data_dir, monkeypatch):
+    import sys
+
+    from PySide6.QtWidgets import QDialog
+
+    from transit_centre import localconfig
+    from transit_centre.bootstrap import open_database
+    from transit_centre.enums import Role
+    from transit_centre.security.permissions import Actor
+    from transit_centre.security.users import create_user
+    from transit_centre.ui import app as app_module
+    from transit_centre.ui.login import LoginDialog
+    from transit_centre.ui.welcome import WelcomeWizard
+
+    db = open_database(localconfig.sqlite_url_for(localconfig.database_path()))
+    create_user(db, Actor.system(), username="awa", full_name="Awa Diallo", password=PASSWORD, roles=[Role.ADMIN])
+    db.dispose()
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    shown = []
+    monkeypatch.setattr(WelcomeWizard, "exec", lambda self: shown.append("wizard") or QDialog.DialogCode.Rejected)
+    monkeypatch.setattr(LoginDialog, "exec", lambda self: shown.append("login") or QDialog.DialogCode.Rejected)
+    assert app_module.run() == 0
+    assert shown == ["login"]
