@@ -1,0 +1,58 @@
+"""The print preview dialog (offscreen): renders the PDF pages, re-renders in the other
+language, saves, prints to a PDF printer, and bulk printing runs in the background."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication
+
+from transit_centre.enums import Role
+from transit_centre.ui.context import UiContext
+from transit_centre.ui.print_preview import PrintPreviewDialog, print_badges_of_centre, print_document
+
+
+@pytest.fixture
+def ctx(db, make_actor, centres):
+    return UiContext(db=db, actor=make_actor(Role.MANAGER, centre="GAO"), centre_code="GAO", centre_name="Gao")
+
+
+def test_preview_shows_pages_switches_language_saves_and_prints(qtbot, qsettings_isolated, ctx, tmp_path):
+    dialog = print_document(None, ctx, "occupancy", "GAO", language="fr")
+    assert isinstance(dialog, PrintPreviewDialog)
+    qtbot.addWidget(dialog)
+    assert dialog.objectName() == "printPreview"
+    assert dialog.page_count() == 1
+    assert dialog.document.filename.endswith("-fr.pdf")
+    dialog.grab().save(str(tmp_path / "preview.png"))
+
+    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    assert dialog.document.filename.endswith("-en.pdf")
+    assert dialog.page_count() == 1
+
+    saved = dialog.save_pdf(str(tmp_path / "sheet"))
+    assert saved == tmp_path / "sheet.pdf" and saved.read_bytes() == dialog.document.pdf
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    printer.setResolution(72)
+    assert dialog.print_to(printer) == 1
+    assert (tmp_path / "printed.pdf").stat().st_size > 1000
+
+
+def test_refused_print_shows_the_message_and_opens_nothing(qtbot, qsettings_isolated, db, make_actor, monkeypatch):
+    shown = []
+    monkeypatch.setattr("transit_centre.ui.print_preview.show_error", lambda parent, exc: shown.append(str(exc)))
+    ctx = UiContext(db=db, actor=make_actor(Role.MHPSS, centre="GAO"), centre_code="GAO")
+    assert print_document(None, ctx, "occupancy", "GAO") is None
+    assert shown and shown[0]
+
+
+def test_bulk_badges_run_in_the_background(qtbot, qsettings_isolated, ctx):
+    opened = []
+    print_badges_of_centre(None, ctx, language="en", on_open=opened.append)
+    qtbot.waitUntil(lambda: bool(opened), timeout=20000)
+    dialog = opened[0]
+    qtbot.addWidget(dialog)
+    assert dialog.page_count() == 1 and dialog.document.kind == "badge"
+    QApplication.processEvents()
