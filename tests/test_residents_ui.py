@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import QDate, QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
 from transit_centre.enums import Role, Sex
-from transit_centre.registry.residents import ResidentInput, register_resident
+from transit_centre.registry.residents import ResidentInput, get_resident, register_resident
 from transit_centre.registry.search import ResidentFilter, count_residents
 from transit_centre.ui.context import UiContext
 
@@ -182,3 +182,48 @@ def test_filters_and_detail_dialog(qtbot, page, ctx, tmp_path):
     assert dialog.photo.pixmap() is not None and not dialog.photo.pixmap().isNull()
     dialog.resize(1000, 600)
     dialog.grab().save(str(tmp_path / "detail.png"))
+
+
+def test_detail_documents_household_and_consent(qtbot, page, ctx, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    from transit_centre.registry.households import create_household
+    from transit_centre.ui.resident_detail import DocumentDialog, ResidentDetailDialog
+
+    view = register_resident(ctx.db, ctx.actor, ResidentInput(
+        first_name="Awa", last_name="Diarra", sex=Sex.FEMALE, estimated_age=30, nationality="ML"))
+    family = create_household(ctx.db, ctx.actor, "Famille Diarra")
+    dialog = ResidentDetailDialog(ctx, view.id, parent=page)
+    qtbot.addWidget(dialog)
+
+    doc = DocumentDialog(ctx, view.id, dialog)
+    qtbot.addWidget(doc)
+    doc.number.setText("N-1")
+    doc.country.set_code("ML")
+    doc.issued.set_date(dt.date(2024, 1, 1))
+    doc.expires.set_date(dt.date(2023, 1, 1))
+    doc.save()
+    assert doc.result() == 0 and doc.errors.message("document")
+    assert get_resident(ctx.db, ctx.actor, view.id).documents == []
+    doc.expires.set_date(dt.date(2029, 1, 1))
+    doc.save()
+    assert doc.result() == QDialog.DialogCode.Accepted
+    dialog.reload()
+    assert dialog.documents.rowCount() == 1
+    dialog.documents.setCurrentCell(0, 0)
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("erreur de saisie", True)))
+    dialog.void_document()
+    assert dialog.detail.documents[0].voided
+
+    dialog.join_household.setCurrentIndex(dialog.join_household.findData(str(family.id)))
+    dialog.join()
+    assert dialog.detail.household_name == "Famille Diarra" and dialog.members.rowCount() == 1
+    dialog.leave()
+    assert dialog.detail.household_name is None
+
+    assert dialog.consent_button.isVisibleTo(dialog)
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    dialog.record_consent()
+    assert dialog.detail.resident.consent_given and not dialog.consent_button.isVisibleTo(dialog)
+    assert dialog.changed
+

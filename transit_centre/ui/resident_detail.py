@@ -9,7 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
+    QDialogButtonBox,
+    QLineEdit,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -24,16 +27,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from transit_centre.enums import VulnerabilityKind
+from transit_centre.enums import DocumentKind, HouseholdRole, VulnerabilityKind
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _, country_name, format_date
-from transit_centre.registry import records
-from transit_centre.registry.inputs import VulnerabilityInput
-from transit_centre.registry.residents import ResidentDetail, get_resident, set_photo
+from transit_centre.registry import households, records
+from transit_centre.registry.inputs import DocumentInput, VulnerabilityInput
+from transit_centre.registry.residents import ResidentDetail, get_resident, record_consent, set_photo
 from transit_centre.registry.timeline import resident_timeline
 from transit_centre.security.permissions import Permission
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error
+from transit_centre.ui.widgets import CountryCombo, EnumCombo, FieldErrors, OptionalDateEdit
 
 PHOTO_SIZE = 160
 
@@ -61,6 +65,52 @@ def _fill(table: QTableWidget, rows: list[list[str]], ids: list[uuid.UUID] | Non
     table.resizeColumnsToContents()
 
 
+class DocumentDialog(QDialog):
+    """Add an identity document to a resident's file (checked by the service)."""
+
+    def __init__(self, ctx: UiContext, resident_id: uuid.UUID, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.resident_id = ctx, resident_id
+        self.setObjectName("documentDialog")
+        self.setWindowTitle(_("Add a document"))
+        self.errors = FieldErrors()
+        self.kind = EnumCombo(DocumentKind)
+        self.number = QLineEdit()
+        self.number.setObjectName("documentNumber")
+        self.number.setMaxLength(64)
+        self.country = CountryCombo()
+        self.issued = OptionalDateEdit()
+        self.expires = OptionalDateEdit()
+        form = QFormLayout()
+        form.addRow(_("Kind"), self.kind)
+        form.addRow(_("Number"), self.number)
+        form.addRow(_("Issuing country"), self.country)
+        form.addRow(_("Issued on"), self.issued)
+        form.addRow(_("Expires on"), self.expires)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
+        buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("saveButton")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.errors.field("document", QWidget()))
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        self.errors.clear()
+        kind = self.kind.value()
+        try:
+            records.add_document(self.ctx.db, self.ctx.actor, self.resident_id, DocumentInput(
+                kind.value if kind else None, self.number.text(), self.country.code(), self.issued.date(),
+                self.expires.date()))
+        except DomainError as exc:
+            self.errors.show(exc)
+            return
+        self.accept()
+
+
 class ResidentDetailDialog(QDialog):
     def __init__(self, ctx: UiContext, resident_id: uuid.UUID, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,7 +132,9 @@ class ResidentDetailDialog(QDialog):
         self.tabs.addTab(self._biodata_tab(), _("Biodata"))
         self.documents = _table([_("Kind"), _("Number"), _("Issuing country"), _("Issued on"), _("Expires on"),
                                  _("Status")], "documentsTable")
-        self.tabs.addTab(self.documents, _("Documents"))
+        self.tabs.addTab(self._with_buttons(self.documents, [
+            (_("Add…"), "addDocumentButton", self.add_document),
+            (_("Void…"), "voidDocumentButton", self.void_document)]), _("Documents"))
         self.tabs.addTab(self._vulnerabilities_tab(), _("Vulnerabilities"))
         self.members = _table([_("Case number"), _("Name"), _("Role"), _("Date of birth")], "membersTable")
         household_page = QWidget()
@@ -91,6 +143,23 @@ class ResidentDetailDialog(QDialog):
         self.household_label.setObjectName("householdLabel")
         household_layout.addWidget(self.household_label)
         household_layout.addWidget(self.members, 1)
+        join = QHBoxLayout()
+        self.join_household = QComboBox()
+        self.join_household.setObjectName("joinHouseholdCombo")
+        self.join_role = EnumCombo(HouseholdRole)
+        self.join_role.setObjectName("joinRoleCombo")
+        join_button = QPushButton(_("Join this household"))
+        join_button.setObjectName("joinHouseholdButton")
+        join_button.clicked.connect(self.join)
+        leave_button = QPushButton(_("Leave the household"))
+        leave_button.setObjectName("leaveHouseholdButton")
+        leave_button.clicked.connect(self.leave)
+        join.addWidget(self.join_household, 1)
+        join.addWidget(self.join_role)
+        join.addWidget(join_button)
+        join.addWidget(leave_button)
+        if self.can_write:
+            household_layout.addLayout(join)
         self.tabs.addTab(household_page, _("Household"))
         self.timeline = _table([_("Date"), _("Event"), _("Detail")], "timelineTable")
         self.tabs.addTab(self.timeline, _("Timeline"))
@@ -101,13 +170,17 @@ class ResidentDetailDialog(QDialog):
         self.photo_button = QPushButton(_("Change photo…"))
         self.photo_button.setObjectName("changePhotoButton")
         self.photo_button.clicked.connect(self.change_photo)
-        for button in (self.edit_button, self.photo_button):
+        self.consent_button = QPushButton(_("Record consent…"))
+        self.consent_button.setObjectName("recordConsentButton")
+        self.consent_button.clicked.connect(self.record_consent)
+        for button in (self.edit_button, self.photo_button, self.consent_button):
             button.setVisible(self.can_write)
         close = QPushButton(_("Close"))
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.photo_button)
+        buttons.addWidget(self.consent_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -166,6 +239,21 @@ class ResidentDetailDialog(QDialog):
         layout.addLayout(buttons)
         return page
 
+    def _with_buttons(self, table: QTableWidget, actions: list[tuple[str, str, object]]) -> QWidget:
+        page = QWidget()
+        row = QHBoxLayout()
+        for text, name, slot in actions:
+            button = QPushButton(text)
+            button.setObjectName(name)
+            button.clicked.connect(slot)
+            button.setVisible(self.can_write)
+            row.addWidget(button)
+        row.addStretch(1)
+        layout = QVBoxLayout(page)
+        layout.addWidget(table, 1)
+        layout.addLayout(row)
+        return page
+
     # -- showing ----------------------------------------------------------------------
     def reload(self) -> None:
         self.detail = get_resident(self.ctx.db, self.ctx.actor, self.resident_id)
@@ -207,10 +295,13 @@ class ResidentDetailDialog(QDialog):
                                                    Qt.TransformationMode.SmoothTransformation))
         else:
             self.photo.setText(_("No photo"))
+        self.consent_button.setVisible(self.can_write and not r.consent_given)
+        self._fill_households()
         _fill(self.documents, [[doc.kind.label, doc.number or "", country_name(doc.issuing_country),
                                 format_date(doc.issue_date), format_date(doc.expiry_date),
                                 _("Voided: {reason}").format(reason=doc.void_reason or "") if doc.voided
-                                else self._validity(doc.expiry_date)] for doc in d.documents])
+                                else self._validity(doc.expiry_date)] for doc in d.documents],
+              [doc.id for doc in d.documents])
         _fill(self.vulnerabilities, [[v.kind.label, format_date(v.identified_on), format_date(v.resolved_on),
                                       _("Voided") if v.voided else (_("Resolved") if v.resolved_on else _("Current"))]
                                      for v in d.vulnerabilities], [v.id for v in d.vulnerabilities])
@@ -296,3 +387,65 @@ class ResidentDetailDialog(QDialog):
             self.reload()
         except DomainError as exc:
             QMessageBox.warning(self, _("Transit Centre"), str(exc))
+
+    def _fill_households(self) -> None:
+        self.join_household.clear()
+        if not self.can_write:
+            return
+        try:
+            for h in households.list_households(self.ctx.db, self.ctx.actor, self.detail.resident.centre_id, limit=300):
+                if h.id != self.detail.resident.household_id:
+                    self.join_household.addItem(_("{name} ({n} members)").format(name=h.name, n=h.members), str(h.id))
+        except DomainError as exc:
+            show_error(self, exc)
+
+    def join(self) -> None:
+        data = self.join_household.currentData()
+        role = self.join_role.value()
+        if not data or role is None:
+            return
+        try:
+            households.add_member(self.ctx.db, self.ctx.actor, uuid.UUID(data), self.resident_id, role,
+                                  self.detail.resident.version)
+            self.reload()
+        except DomainError as exc:
+            show_error(self, exc)
+
+    def leave(self) -> None:
+        try:
+            households.remove_member(self.ctx.db, self.ctx.actor, self.resident_id, self.detail.resident.version)
+            self.reload()
+        except DomainError as exc:
+            show_error(self, exc)
+
+    def record_consent(self) -> None:
+        answer = QMessageBox.question(self, _("Consent to data processing"), _(
+            "Has the resident been informed of how their data is used, and do they consent to its processing today?"))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            record_consent(self.ctx.db, self.ctx.actor, self.resident_id, True, None, self.detail.resident.version)
+            self.reload()
+        except DomainError as exc:
+            show_error(self, exc)
+
+    def add_document(self) -> None:
+        dialog = DocumentDialog(self.ctx, self.resident_id, self)
+        if dialog.exec():
+            self.reload()
+
+    def void_document(self) -> None:
+        row = self.documents.currentRow()
+        item = self.documents.item(row, 0) if row >= 0 else None
+        if item is None:
+            return
+        doc_id = uuid.UUID(item.data(Qt.ItemDataRole.UserRole))
+        reason, ok = QInputDialog.getText(self, _("Void a document"), _("Reason"))
+        if not ok:
+            return
+        version = next(d.version for d in self.detail.documents if d.id == doc_id)
+        try:
+            records.void_document(self.ctx.db, self.ctx.actor, doc_id, reason, version)
+            self.reload()
+        except DomainError as exc:
+            show_error(self, exc)

@@ -150,6 +150,8 @@ class ResidentTableModel(QAbstractTableModel):
             return
         self.sort_key = key
         self.descending = order == Qt.SortOrder.DescendingOrder
+        if key == "date_of_birth":  # the column shows the age: youngest first is ascending
+            self.descending = not self.descending
         self.reload()
 
     def row_at(self, row: int) -> ResidentRow | None:
@@ -228,6 +230,7 @@ class ResidentsPage(QWidget):
         second.addWidget(self.new_button)
 
         self.filter = self.current_filter()
+        self._last_sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
         self.model = ResidentTableModel(self._fetch, self)
         self.table = QTableView()
         self.table.setObjectName("residentsTable")
@@ -324,14 +327,11 @@ class ResidentsPage(QWidget):
         if COLUMNS[column][1] is None:
             header = self.table.horizontalHeader()
             header.blockSignals(True)
-            header.setSortIndicator(self._sort_column(), Qt.SortOrder.DescendingOrder
-                                    if self.model.descending else Qt.SortOrder.AscendingOrder)
+            header.setSortIndicator(*self._last_sort)
             header.blockSignals(False)
             return
+        self._last_sort = (column, order)
         self.model.sort(column, order)
-
-    def _sort_column(self) -> int:
-        return next(i for i, (_t, key) in enumerate(COLUMNS) if key == self.model.sort_key)
 
     # -- page actions (main window shortcuts) ----------------------------------------
     def refresh(self) -> None:
