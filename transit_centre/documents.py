@@ -492,7 +492,7 @@ def _badge(s: Session, db: Database, actor: Actor, ref: Any, f: Fmt, day: dt.dat
     centre = None
     if key is not None:
         centre = s.get(Centre, key)
-    elif not isinstance(ref, uuid.UUID) and re.fullmatch(r"[A-Za-z]{2,8}", str(ref).strip()):
+    elif not isinstance(ref, uuid.UUID) and re.fullmatch(r"[A-Za-z0-9]{2,8}", str(ref).strip()):
         centre = s.scalar(select(Centre).where(Centre.code == str(ref).strip().upper()))
     title = f.tr(N_("Resident cards"))
     if centre is not None:  # everyone present tonight

@@ -18,7 +18,7 @@ def render(data: OccupancyData, language: str = "fr") -> bytes:
     if data.summary:
         story.append(para("   ".join(f"<b>{text(k)}</b> {text(v)}" for k, v in data.summary), "body", markup=True))
         story.append(Spacer(1, 3 * mm))
-    fractions = [0.1, 0.07, 0.27, 0.15, 0.06, 0.06, 0.11, 0.1, 0.08]
+    fractions = [0.1, 0.07, 0.25, 0.15, 0.06, 0.06, 0.11, 0.12, 0.08]
     header = [_("Room"), _("Bed"), _("Name"), _("Case number"), _("Sex"), _("Age"), _("Nationality"),
               _("Arrival"), _("Present")]
     rows = [(r.room, r.bed, r.full_name, r.case_number, r.sex, r.age, r.nationality, r.arrival, "☐")

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from transit_centre import documents
 from transit_centre.documents import PrintedDocument
-from transit_centre.i18n import _, current_language
+from transit_centre.i18n import _, current_language, ngettext
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error
 from transit_centre.ui.worker import run_task
@@ -136,7 +136,7 @@ class PrintPreviewDialog(QDialog):
             self._buffer.deleteLater()
         self._buffer = buffer
         pages = self._pdf.pageCount()
-        self.pages_label.setText(_("{n} page(s)").format(n=pages))
+        self.pages_label.setText(ngettext("{n} page", "{n} pages", pages).format(n=pages))
 
     def page_count(self) -> int:
         return self._pdf.pageCount() if self._pdf is not None else 0
