@@ -188,3 +188,30 @@ def test_damaged_database_dialog_refuses_to_go_on(qtbot, monkeypatch, tmp_path):
 
     monkeypatch.setattr(QMessageBox, "exec", lambda self: 0)
     assert startup_checks.report_damaged_database(tmp_path / "x.sqlite3", DomainError("damaged")) == 2
+
+
+def test_change_password_and_lock_from_the_menu(qtbot, qsettings_isolated, db, admin, monkeypatch):
+    from transit_centre.ui import change_password
+    from transit_centre.ui.app import open_main_window
+    from transit_centre.ui.session_lock import SessionLock
+
+    def fill(self):
+        self.current.setText(PASSWORD)
+        self.new.setText("un-autre-mot-de-passe")
+        self.confirmation.setText("un-autre-mot-de-passe")
+        self.save()
+        return self.result()
+
+    monkeypatch.setattr(change_password.ChangePasswordDialog, "exec", fill)
+    window = open_main_window(db, admin)
+    qtbot.addWidget(window)
+    window.findChild(type(window.actions()[0]), "actionChangePassword").trigger()
+    assert authenticate(db, "admin", "un-autre-mot-de-passe").username == "admin"
+    window.session_lock = SessionLock(window, db, admin, minutes=0)  # inactivity lock off
+    window.findChild(type(window.actions()[0]), "actionLockNow").trigger()
+    assert window.session_lock.is_locked  # locking by hand works even then
+    window.session_lock.dialog.password.setText("un-autre-mot-de-passe")
+    window.session_lock.dialog.try_unlock()
+    assert not window.session_lock.is_locked
+    window.session_lock.stop()
+    window.close()

@@ -138,6 +138,10 @@ class MainWindow(QMainWindow):
             action.setObjectName(f"actionLanguage_{code}")
             action.triggered.connect(lambda _checked=False, c=code: self.change_language(c))
             lang_menu.addAction(action)
+        settings_menu.addSeparator()
+        settings_menu.addAction(self._action(_("Change my &password…"), "actionChangePassword", None,
+                                             self.change_password))
+        settings_menu.addAction(self._action(_("&Lock the window now"), "actionLockNow", None, self.lock_now))
         help_menu = bar.addMenu(_("&Help"))
         help_menu.addAction(self._action(_("&Help on this screen"), "actionHelp", QKeySequence("F1"), self.show_help))
         help_menu.addAction(self._action(_("&About Transit Centre"), "actionAbout", None, self.show_about))
@@ -172,6 +176,17 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, _("About Transit Centre"), _(
             "Transit Centre {version}\nResidents, shelter, services, returns and cash grants "
             "for IOM Mali's transit centres.").format(version=__version__))
+
+    def change_password(self) -> None:
+        from transit_centre.ui.change_password import ChangePasswordDialog
+
+        if self.ctx.actor.user_id is not None:
+            ChangePasswordDialog(self.ctx.db, self.ctx.actor, parent=self).exec()
+
+    def lock_now(self) -> None:
+        lock = getattr(self, "session_lock", None)  # set by ui.startup_checks.start_session
+        if lock is not None:
+            lock.lock(force=True)
 
     def change_language(self, code: str) -> None:
         QSettings().setValue("ui/language", code)

@@ -154,8 +154,10 @@ class SessionLock(QObject):
             self.timer.start()
         return False
 
-    def lock(self) -> None:
-        if self.dialog is not None or not self.enabled:
+    def lock(self, *, force: bool = False) -> None:
+        """Cover the window; ``force`` locks even when the inactivity lock is turned off
+        (the user leaves the laptop and locks it by hand)."""
+        if self.dialog is not None or not (self.enabled or force):
             return
         self.timer.stop()
         dialog = LockDialog(self.db, self.actor, self.window)
