@@ -82,7 +82,7 @@ def receipt_data(**changes) -> ReceiptData:
                   person=PERSON, amount_figures="25 000 F CFA", amount_words=amount_in_words(25000, "fr"),
                   grant_kind="Argent de poche au départ", issued_on="23 nov. 2026", cash_officer="Seydou Traoré",
                   qr_payload=qr.receipt_payload("GAO-2026-R-000123", 25000, SECRET), method="Espèces")
-    values["qr_code_text"] = values["qr_payload"].rsplit("|", 1)[1]
+    values["qr_code_text"] = values["qr_payload"].rsplit(":", 1)[1]
     values.update(changes)
     return ReceiptData(**values)
 
@@ -122,19 +122,20 @@ def test_amount_in_words_refuses_what_is_not_an_amount(bad):
 
 def test_receipt_payload_verifies_and_detects_tampering():
     payload = qr.receipt_payload("GAO-2026-R-000123", 25000, SECRET)
-    assert payload.startswith("TCR1|GAO-2026-R-000123|25000|")
+    assert payload.startswith("TCR1:GAO-2026-R-000123:25000:")
+    assert qr.verify_receipt_payload(payload.lower(), SECRET) is None
     checked = qr.verify_receipt_payload(payload, SECRET)
-    assert checked == qr.ReceiptPayload("GAO-2026-R-000123", 25000, payload.rsplit("|", 1)[1])
-    assert qr.verify_receipt_payload(payload.replace("|25000|", "|95000|"), SECRET) is None
+    assert checked == qr.ReceiptPayload("GAO-2026-R-000123", 25000, payload.rsplit(":", 1)[1])
+    assert qr.verify_receipt_payload(payload.replace(":25000:", ":95000:"), SECRET) is None
     assert qr.verify_receipt_payload(payload.replace("000123", "000124"), SECRET) is None
     last = payload[-1]
     assert qr.verify_receipt_payload(payload[:-1] + ("0" if last != "0" else "1"), SECRET) is None
     assert qr.verify_receipt_payload(payload, b"another installation's key!!") is None
 
 
-@pytest.mark.parametrize("garbage", ["", "hello", "TCR1|X", "TCR1|GAO-2026-R-1|-5|0000000000000000",
-                                     "TCR1|<script>|5|0000000000000000", "TCR2|GAO-1|5|0000000000000000",
-                                     "TCR1|GAO-1|5|ZZZZ", "x" * 5000])
+@pytest.mark.parametrize("garbage", ["", "hello", "TCR1:X", "TCR1:GAO-2026-R-1:-5:0000000000000000",
+                                     "TCR1:<script>:5:0000000000000000", "TCR2:GAO-1:5:0000000000000000",
+                                     "TCR1:GAO-1:5:ZZZZ", "x" * 5000])
 def test_garbage_payloads_are_rejected_without_error(garbage):
     assert qr.verify_receipt_payload(garbage, SECRET) is None
 
@@ -155,9 +156,11 @@ def test_receipt_qr_widget_gets_exactly_the_payload(monkeypatch):
 
 
 def test_qr_modules_are_a_valid_square_matrix():
-    flowable = qr.qr_drawing("TCB1|GAO-2026-00042", 80)
+    flowable = qr.qr_drawing("TCB1:GAO-2026-00042", 80)
     modules = flowable.modules()
     assert len(modules) >= 21 and all(len(row) == len(modules) for row in modules)
+    receipt_code = qr.qr_drawing(qr.receipt_payload("GAO-2026-R-000123", 1250000, SECRET), 80)
+    assert len(receipt_code.modules()) == 29  # alphanumeric mode keeps the receipt code at version 3
     # the three finder patterns: dark 7x7 corners
     assert modules[0][:7] == (True,) * 7 and modules[-1][:7] == (True,) * 7 and modules[0][-7:] == (True,) * 7
 
@@ -174,7 +177,7 @@ def test_receipt_shows_number_amounts_and_two_copies(language):
     assert text.count("Aïssata Traoré") == 4  # name and signature line, twice
     assert "25 000 F CFA" in text
     assert flat(text).count(words) == 2
-    assert text.count(data_checksum := receipt_data().qr_payload.rsplit("|", 1)[1]) == 2, data_checksum
+    assert text.count(data_checksum := receipt_data().qr_payload.rsplit(":", 1)[1]) == 2, data_checksum
     assert "VOID" not in text and "ANNULÉ" not in text
 
 

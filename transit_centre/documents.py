@@ -380,7 +380,7 @@ def _receipt(s: Session, db: Database, actor: Actor, ref: Any, f: Fmt, day: dt.d
         number=view.number, person=_person(f, r), amount_figures=f.xof(view.amount),
         amount_words=amount_in_words(view.amount, f.language), grant_kind=kind,
         issued_on=f.date(view.disbursed_on), cash_officer=view.cash_officer, qr_payload=payload,
-        qr_code_text=payload.rsplit("|", 1)[1], method=f.label(view.method),
+        qr_code_text=payload.rsplit(":", 1)[1], method=f.label(view.method),
         mobile_money_reference=view.mobile_money_reference or "", case_reference=view.case_reference or "",
         voided=view.voided, void_reason=view.void_reason or "", replaced_by=view.replaced_by_number or "")
     return data, receipt.centre_id, "receipt", receipt.id, f"receipt-{view.number}"

@@ -1,7 +1,8 @@
 """QR codes: the receipt payload with its checksum, and the QR drawing (reportlab's widget).
 
-Receipt payload: ``TCR1|<receipt number>|<amount>|<checksum>``, e.g.
-``TCR1|GAO-2026-R-000123|25000|9f2c41d07a6be318``. The checksum is an HMAC-SHA256 of
+Receipt payload: ``TCR1:<receipt number>:<amount>:<checksum>``, e.g.
+``TCR1:GAO-2026-R-000123:25000:9F2C41D07A6BE318`` (only characters of the QR alphanumeric mode,
+so the code stays at version 3, 29×29 modules). The checksum is an HMAC-SHA256 of
 ``TCR1|number|amount``, keyed with a random secret of the installation (a setting created on the
 first print) and truncated to 16 hex digits (64 bits).
 
@@ -25,6 +26,7 @@ from reportlab.platypus import Flowable
 RECEIPT_PREFIX = "TCR1"
 BADGE_PREFIX = "TCB1"
 CHECKSUM_LENGTH = 16
+SEP = ":"
 _NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,31}$")
 
 
@@ -37,7 +39,7 @@ class ReceiptPayload:
 
 def _checksum(number: str, amount: int, secret: bytes) -> str:
     message = f"{RECEIPT_PREFIX}|{number}|{amount}".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:CHECKSUM_LENGTH]
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:CHECKSUM_LENGTH].upper()
 
 
 def receipt_payload(number: str, amount: int, secret: bytes) -> str:
@@ -48,18 +50,18 @@ def receipt_payload(number: str, amount: int, secret: bytes) -> str:
         raise ValueError("bad amount")
     if len(secret) < 16:
         raise ValueError("secret too short")
-    return f"{RECEIPT_PREFIX}|{number}|{amount}|{_checksum(number, amount, secret)}"
+    return SEP.join((RECEIPT_PREFIX, number, str(amount), _checksum(number, amount, secret)))
 
 
 def parse_receipt_payload(payload: str) -> ReceiptPayload | None:
     """Split a scanned payload; None when it is not a receipt code at all."""
-    parts = (payload or "").strip().split("|")
+    parts = (payload or "").strip().split(SEP)
     if len(parts) != 4 or parts[0] != RECEIPT_PREFIX:
         return None
     _prefix, number, amount, checksum = parts
     if not _NUMBER.match(number) or not amount.isdigit() or len(amount) > 12:
         return None
-    if not re.fullmatch(r"[0-9a-f]{%d}" % CHECKSUM_LENGTH, checksum):
+    if not re.fullmatch(r"[0-9A-F]{%d}" % CHECKSUM_LENGTH, checksum):
         return None
     return ReceiptPayload(number, int(amount), checksum)
 
@@ -75,7 +77,7 @@ def verify_receipt_payload(payload: str, secret: bytes) -> ReceiptPayload | None
 
 def badge_payload(case_number: str) -> str:
     """A resident badge holds only the case number (no name, no protection data)."""
-    return f"{BADGE_PREFIX}|{case_number}"
+    return f"{BADGE_PREFIX}{SEP}{case_number}"
 
 
 _CACHE: dict[str, tuple[tuple[bool, ...], ...]] = {}
