@@ -144,7 +144,9 @@ def resident_query(actor: Actor, f: ResidentFilter, columns: Any) -> Select[Any]
     for word in search_words(f.text):
         query = query.where(_word_condition(word))
     if f.presence == "present":
-        query = query.where(_open_stay())
+        # An IN list of the few open stays, not an EXISTS tried on every resident.
+        query = query.where(Resident.id.in_(
+            select(Stay.resident_id).where(Stay.departure_date.is_(None))))
     elif f.presence == "departed":
         query = query.where(~_open_stay())
     try:
@@ -167,6 +169,12 @@ def resident_query(actor: Actor, f: ResidentFilter, columns: Any) -> Select[Any]
 
 
 def count_residents(db: Database, actor: Actor, f: ResidentFilter) -> int:
+    """How many residents match (departed = all - present: two cheap counts, not one slow one)."""
+    if f.presence == "departed":
+        every = resident_query(actor, replace(f, presence="all"), [func.count()])
+        present = resident_query(actor, replace(f, presence="present"), [func.count()])
+        with db.transaction(actor, readonly=True) as s:
+            return int(s.scalar(every) or 0) - int(s.scalar(present) or 0)
     query = resident_query(actor, f, [func.count()])
     with db.transaction(actor, readonly=True) as s:
         return int(s.scalar(query) or 0)

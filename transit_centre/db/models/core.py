@@ -157,6 +157,9 @@ class Stay(Entity):
             postgresql_where=text("departure_date IS NULL AND bed_id IS NOT NULL"),
         ),
         Index("ix_stay_centre_dates", "centre_id", "arrival_date", "departure_date"),
+        # Who is in a centre now (open stays): the residents list's "present" filter.
+        Index("ix_stay_open_resident", "resident_id", sqlite_where=text("departure_date IS NULL"),
+              postgresql_where=text("departure_date IS NULL")),
     )
 
     resident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("resident.id"), index=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 10:10:39.384173
+Create Date: 2026-11-23 10:25:30.947332
 """
 from __future__ import annotations
 
@@ -698,6 +698,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('stay', schema=None) as batch_op:
         batch_op.create_index('ix_stay_centre_dates', ['centre_id', 'arrival_date', 'departure_date'], unique=False)
+        batch_op.create_index('ix_stay_open_resident', ['resident_id'], unique=False, sqlite_where=sa.text('departure_date IS NULL'), postgresql_where=sa.text('departure_date IS NULL'))
         batch_op.create_index(batch_op.f('ix_stay_resident_id'), ['resident_id'], unique=False)
         batch_op.create_index('uq_stay_open_bed', ['bed_id'], unique=True, sqlite_where=sa.text('departure_date IS NULL AND bed_id IS NOT NULL'), postgresql_where=sa.text('departure_date IS NULL AND bed_id IS NOT NULL'))
 
@@ -916,6 +917,7 @@ def downgrade() -> None:
     with op.batch_alter_table('stay', schema=None) as batch_op:
         batch_op.drop_index('uq_stay_open_bed', sqlite_where=sa.text('departure_date IS NULL AND bed_id IS NOT NULL'), postgresql_where=sa.text('departure_date IS NULL AND bed_id IS NOT NULL'))
         batch_op.drop_index(batch_op.f('ix_stay_resident_id'))
+        batch_op.drop_index('ix_stay_open_resident', sqlite_where=sa.text('departure_date IS NULL'), postgresql_where=sa.text('departure_date IS NULL'))
         batch_op.drop_index('ix_stay_centre_dates')
 
     op.drop_table('stay')
