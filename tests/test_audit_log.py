@@ -83,3 +83,24 @@ def test_the_log_cannot_be_changed_or_deleted_through_the_application(db, histor
     with db.transaction(None, readonly=True) as s:
         assert len(s.scalars(select(AuditEntry.id)).all()) == count
         assert "someone-else" not in set(s.scalars(select(AuditEntry.username)))
+
+
+def test_a_record_shows_with_the_records_that_point_to_it(db, centres, make_actor):
+    """A room's history includes its beds'; a bed's audit entries belong to the room's centre."""
+    from transit_centre.db.models import Bed, Room
+    from transit_centre.enums import BedKind
+
+    admin = make_actor(Role.ADMIN, centre=None)
+    with db.transaction(admin) as s:
+        room = Room(centre_id=centres["GAO"], name="Dortoir A")
+        s.add(room)
+        s.flush()
+        s.add(Bed(room_id=room.id, label="A1", kind=BedKind.MEN))
+    with db.transaction(admin) as s:
+        s.add(Bed(room_id=room.id, label="A2", kind=BedKind.MEN))
+    rows = audit_page(db, admin, AuditFilter(record=room.id))
+    assert {r.entity for r in rows} == {"room", "bed"} and len(rows) == 3
+    assert audit_count(db, admin, AuditFilter(record=room.id, include_related=False)) == 1
+    manager = make_actor(Role.MANAGER, centre="GAO")
+    assert audit_count(db, manager, AuditFilter(entity="bed")) == 2  # beds carry the room's centre
+    assert audit_count(db, make_actor(Role.MANAGER, centre="KAY"), AuditFilter(entity="bed")) == 0

@@ -204,3 +204,10 @@ def test_command_line_backup_and_restore(app_db, tmp_path, capsys, monkeypatch):
     assert main(["--database", url, "restore", str(tmp_path / "nothing.sqlite3"), "--yes"]) == 2
     assert main(["--database", "postgresql+psycopg://u@127.0.0.1:1/x", "backup"]) == 2
     assert "pg_dump" in capsys.readouterr().err
+
+
+def test_backing_up_a_database_that_does_not_exist_is_a_message(tmp_path, capsys):
+    missing = tmp_path / "nothing-here.sqlite3"
+    assert main(["--database", sqlite_url(missing), "backup", "--to", str(tmp_path / "b")]) == 2
+    assert str(missing) in capsys.readouterr().err
+    assert not missing.exists()  # checking did not create an empty database either

@@ -49,11 +49,39 @@ def _actor(session: Session) -> tuple[uuid.UUID | None, str]:
     return actor.user_id, actor.username
 
 
-def _centre_of(obj: Any) -> uuid.UUID | None:
-    """The centre an entry belongs to (what a centre manager may read in the audit viewer)."""
+def _centre_of(obj: Any, session: Session | None = None, depth: int = 2) -> uuid.UUID | None:
+    """The centre an entry belongs to (what a centre manager may read in the audit viewer).
+
+    A record without a ``centre_id`` (a bed, a resident's document) belongs to the centre of
+    the record its foreign key points to (room, resident), looked up at most ``depth`` levels.
+    """
     if getattr(obj, "__tablename__", None) == "centre":
         return obj.id
-    return getattr(obj, "centre_id", None)
+    centre_id = getattr(obj, "centre_id", None)
+    if centre_id is not None or session is None or depth <= 0:
+        return centre_id
+    try:
+        mapper = inspect(obj).mapper
+        for column in mapper.local_table.columns:
+            for fk in column.foreign_keys:
+                value = getattr(obj, mapper.get_property_by_column(column).key, None)
+                target = _class_of_table(mapper, fk.column.table.name)
+                if value is None or target is None:
+                    continue
+                parent = session.get(target, value)
+                found = _centre_of(parent, session, depth - 1) if parent is not None else None
+                if found is not None:
+                    return found
+    except Exception:  # noqa: BLE001 - the centre is a convenience for readers, never a failure
+        return None
+    return None
+
+
+def _class_of_table(mapper: Any, table_name: str) -> type | None:
+    for m in mapper.registry.mappers:
+        if getattr(m.local_table, "name", None) == table_name:
+            return m.class_
+    return None
 
 
 def _columns(obj: Any):
@@ -85,12 +113,18 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
     user_id, username = _actor(session)
     now = utcnow()
     entries: list[AuditEntry] = []
+    centres: dict[int, uuid.UUID | None] = {}  # one lookup per record, not per changed field
+
+    def centre(obj: Entity) -> uuid.UUID | None:
+        if id(obj) not in centres:
+            centres[id(obj)] = _centre_of(obj, session)
+        return centres[id(obj)]
 
     def add(action: AuditAction, obj: Entity, field: str | None, old: Any, new: Any) -> None:
         entries.append(AuditEntry(
             id=uuid.uuid4(), at=now, user_id=user_id, username=username, action=action,
             entity=obj.__tablename__, entity_id=obj.id, field=field,
-            old_value=_text(old), new_value=_text(new), centre_id=_centre_of(obj),
+            old_value=_text(old), new_value=_text(new), centre_id=centre(obj),
         ))
 
     for obj in list(session.deleted):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 
+from transit_centre.db.base import Base
 from transit_centre.db.engine import Database
 from transit_centre.db.models import AuditEntry, Resident, User
 from transit_centre.enums import AuditAction
@@ -37,6 +38,9 @@ class AuditFilter:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     centre_id: uuid.UUID | None = None
+    # With a record: also the records that point to it (a resident's documents, stays,
+    # services, return case...), so that the viewer shows a resident's whole history.
+    include_related: bool = True
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,10 @@ def _filtered(s, actor: Actor, flt: AuditFilter, query: Select) -> Select:  # no
             record_id = s.scalar(select(Resident.id).where(
                 Resident.case_number == str(flt.record).strip().upper()[:32]))
         # An unknown case number matches nothing (rather than everything).
-        query = query.where(AuditEntry.entity_id == (record_id or uuid.UUID(int=0)))
+        ids = {record_id or uuid.UUID(int=0)}
+        if record_id is not None and flt.include_related:
+            ids |= _related_ids(s, record_id)
+        query = query.where(AuditEntry.entity_id.in_(ids))
     if flt.action is not None:
         query = query.where(AuditEntry.action == AuditAction(flt.action))
     if flt.date_from is not None:
@@ -97,6 +104,28 @@ def _filtered(s, actor: Actor, flt: AuditFilter, query: Select) -> Select:  # no
     if flt.date_to is not None:
         query = query.where(AuditEntry.at < _local_midnight(flt.date_to + dt.timedelta(days=1)))
     return query
+
+
+MAX_RELATED = 2000
+_NOT_EXPANDED = {"centre", "app_user", "role"}  # "everything in Gao" is the centre filter's job
+
+
+def _related_ids(s, record_id: uuid.UUID) -> set[uuid.UUID]:  # noqa: ANN001 - Session
+    """Ids of the records whose foreign key points to ``record_id`` (one level)."""
+    entity = s.scalar(select(AuditEntry.entity).where(AuditEntry.entity_id == record_id).limit(1))
+    if entity is None or entity in _NOT_EXPANDED:
+        return set()
+    found: set[uuid.UUID] = set()
+    for table in Base.metadata.sorted_tables:
+        if "id" not in table.c or table.name == "audit_entry":
+            continue
+        for fk in table.foreign_keys:
+            if fk.column.table.name != entity or fk.parent.table is not table:
+                continue
+            found.update(s.scalars(select(table.c.id).where(fk.parent == record_id).limit(MAX_RELATED)))
+            if len(found) >= MAX_RELATED:
+                return found
+    return found
 
 
 def _validate(flt: AuditFilter) -> None:

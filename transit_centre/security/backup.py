@@ -191,6 +191,9 @@ def make_backup(db: Database, folder: Path | None = None, *, kind: str = "manual
                 now: dt.datetime | None = None, report: Progress | None = None) -> BackupInfo:
     """Write a consistent copy of the database into ``folder`` (no permission check: callers do)."""
     source = _sqlite_file(db)
+    if not source.is_file():
+        raise DomainError(_("The database {path} does not exist yet; there is nothing to back up.").format(
+            path=source))
     folder = Path(folder) if folder else backup_folder(db)
     try:
         folder.mkdir(parents=True, exist_ok=True)
