@@ -104,3 +104,14 @@ def test_a_record_shows_with_the_records_that_point_to_it(db, centres, make_acto
     manager = make_actor(Role.MANAGER, centre="GAO")
     assert audit_count(db, manager, AuditFilter(entity="bed")) == 2  # beds carry the room's centre
     assert audit_count(db, make_actor(Role.MANAGER, centre="KAY"), AuditFilter(entity="bed")) == 0
+
+
+def test_records_saved_together_find_their_centre(db, centres, make_actor):
+    from transit_centre.db.models import Bed, Room
+    from transit_centre.enums import BedKind
+
+    admin = make_actor(Role.ADMIN, centre=None)
+    with db.transaction(admin) as s:  # room and bed inserted by the same flush
+        room = Room(id=__import__("uuid").uuid4(), centre_id=centres["KAY"], name="Dortoir B")
+        s.add_all([room, Bed(room_id=room.id, label="B1", kind=BedKind.WOMEN)])
+    assert audit_count(db, make_actor(Role.MANAGER, centre="KAY"), AuditFilter(entity="bed")) == 1

@@ -49,7 +49,8 @@ def _actor(session: Session) -> tuple[uuid.UUID | None, str]:
     return actor.user_id, actor.username
 
 
-def _centre_of(obj: Any, session: Session | None = None, depth: int = 2) -> uuid.UUID | None:
+def _centre_of(obj: Any, session: Session | None = None, depth: int = 2,
+               pending: dict[tuple[type, Any], Any] | None = None) -> uuid.UUID | None:
     """The centre an entry belongs to (what a centre manager may read in the audit viewer).
 
     A record without a ``centre_id`` (a bed, a resident's document) belongs to the centre of
@@ -68,8 +69,8 @@ def _centre_of(obj: Any, session: Session | None = None, depth: int = 2) -> uuid
                 target = _class_of_table(mapper, fk.column.table.name)
                 if value is None or target is None:
                     continue
-                parent = session.get(target, value)
-                found = _centre_of(parent, session, depth - 1) if parent is not None else None
+                parent = (pending or {}).get((target, value)) or session.get(target, value)
+                found = _centre_of(parent, session, depth - 1, pending) if parent is not None else None
                 if found is not None:
                     return found
     except Exception:  # noqa: BLE001 - the centre is a convenience for readers, never a failure
@@ -115,9 +116,12 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
     entries: list[AuditEntry] = []
     centres: dict[int, uuid.UUID | None] = {}  # one lookup per record, not per changed field
 
+    # Records saved in the same flush are not in the identity map yet: find parents here first.
+    pending = {(type(o), o.id): o for o in session.new if isinstance(o, Entity) and o.id is not None}
+
     def centre(obj: Entity) -> uuid.UUID | None:
         if id(obj) not in centres:
-            centres[id(obj)] = _centre_of(obj, session)
+            centres[id(obj)] = _centre_of(obj, session, pending=pending)
         return centres[id(obj)]
 
     def add(action: AuditAction, obj: Entity, field: str | None, old: Any, new: Any) -> None:
