@@ -56,3 +56,36 @@ def test_bulk_badges_run_in_the_background(qtbot, qsettings_isolated, ctx):
     qtbot.addWidget(dialog)
     assert dialog.page_count() == 1 and dialog.document.kind == "badge"
     QApplication.processEvents()
+
+
+def test_print_button_lists_only_allowed_documents(qtbot, qsettings_isolated, db, make_actor, centres):
+    from PySide6.QtWidgets import QWidget
+
+    from transit_centre.ui.print_preview import choose_and_print, print_button
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    cash = UiContext(db=db, actor=make_actor(Role.CASH_OFFICER, centre="GAO"), centre_code="GAO")
+    choices = [("Occupancy", "occupancy", "GAO"), ("Receipt", "receipt", None), ("Manifest", "manifest", "X")]
+    button = print_button(parent, cash, lambda: choices)
+    button.menu().aboutToShow.emit()
+    # cash officers read returns but not the shelter; a receipt needs a selection first
+    assert [a.text() for a in button.menu().actions()] == ["Manifest"]
+    empty = print_button(parent, cash, lambda: [("Receipt", "receipt", None)])
+    empty.menu().aboutToShow.emit()
+    assert [a.isEnabled() for a in empty.menu().actions()] == [False]
+
+    manager = UiContext(db=db, actor=make_actor(Role.MANAGER, centre="GAO"), centre_code="GAO")
+    opened = []
+    import transit_centre.ui.print_preview as pp
+
+    original = pp.print_document
+    pp.print_document = lambda *a, **k: opened.append((a[2], a[3], k.get("day"))) or original(*a, **k)
+    try:
+        choose_and_print(parent, manager, [("Occupancy", "occupancy", "GAO")])
+    finally:
+        pp.print_document = original
+    assert opened == [("occupancy", "GAO", None)]
+    for dialog in parent.findChildren(PrintPreviewDialog):
+        assert dialog.page_count() == 1
+        dialog.close()

@@ -29,6 +29,7 @@ from transit_centre.security.permissions import Permission
 from transit_centre.ui.avrr_widgets import VOID, ReasonDialog, ResidentPicker, RowTable
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error
+from transit_centre.ui.print_preview import choose_and_print, print_button, print_receipts_of_day
 from transit_centre.ui.widgets import EnumCombo, FieldErrors, date_edit, required
 
 
@@ -236,6 +237,9 @@ class CashPage(QWidget):
         rb = QHBoxLayout()
         self.void_button = self._button("cashVoid", _("Void receipt…"), self.void, Permission.RECEIPT_VOID, rb)
         self.reissue_button = self._button("cashReissue", _("Reissue…"), self.reissue, Permission.GRANT_DISBURSE, rb)
+        rb.addWidget(print_button(self, self.ctx, self.print_choices, "cashPrintButton"))
+        self.print_day_button = self._button("cashPrintDay", _("Print the day's receipts…"), self.print_day,
+                                             Permission.PRINT, rb)
         rb.addStretch(1)
         self.totals = RowTable("cashTotals", [_("Grant"), _("Receipts"), _("Total")], stretch=0,
                                widths={1: 60, 2: 110})
@@ -366,6 +370,17 @@ class CashPage(QWidget):
                           QMessageBox.StandardButton.Ok, self)
         box.setObjectName("receiptIssuedBox")
         box.open()
+
+    def print_choices(self) -> list:
+        return [(_("Cash receipt"), "receipt", self.receipts.current_payload())]
+
+    def print_current(self) -> None:
+        choose_and_print(self, self.ctx, self.print_choices())
+
+    def print_day(self) -> None:
+        """Every receipt of the last day of the period shown, one per page (in the background)."""
+        if self.ctx.centre_id is not None:
+            print_receipts_of_day(self, self.ctx, self.date_to.date().toPython())
 
     def void(self) -> None:
         receipt_id = self.receipts.current_payload()

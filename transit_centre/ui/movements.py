@@ -31,6 +31,7 @@ from transit_centre.security.permissions import Permission
 from transit_centre.ui.avrr_widgets import GOOD, WARN, ReasonDialog, RowTable, yes
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error
+from transit_centre.ui.print_preview import choose_and_print, print_button
 from transit_centre.ui.widgets import CountryCombo, EnumCombo, FieldErrors, date_edit, required
 
 
@@ -142,6 +143,7 @@ class MovementsPage(QWidget):
             button.setVisible(can_write)
             top.addWidget(button)
             self.actions[key] = button
+        top.addWidget(print_button(self, self.ctx, self.print_choices, "movementPrintButton"))
 
         self.list = RowTable("movementsList", [_("Movement"), _("Date"), _("Mode"), _("Destination"), _("Travellers"),
                                                _("Status")], stretch=3,
@@ -199,6 +201,19 @@ class MovementsPage(QWidget):
         self.refresh()
 
     # -- data ------------------------------------------------------------------------------
+    def print_choices(self) -> list:
+        movement = self.current
+        if movement is None:
+            return []
+        choices = [(_("Movement manifest"), "manifest", movement.id)]
+        for traveller in movement.travellers:
+            name = traveller.resident_name or traveller.case_reference
+            choices.append((_("Travel letter – {name}").format(name=name), "travel-letter", traveller.return_case_id))
+        return choices
+
+    def print_current(self) -> None:
+        choose_and_print(self, self.ctx, self.print_choices())
+
     def refresh(self) -> None:
         value = self.status.currentData()
         statuses = (MovementStatus(value),) if value else ()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from transit_centre import documents
 from transit_centre.documents import PrintedDocument
 from transit_centre.i18n import _, current_language, ngettext
+from transit_centre.security.permissions import Permission
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error
 from transit_centre.ui.worker import run_task
@@ -211,10 +212,13 @@ class PrintPreviewDialog(QDialog):
 # --- what the screens call -------------------------------------------------------------------------
 
 def print_document(parent: QWidget | None, ctx: UiContext, kind: str, record_id: Any,
-                   language: str | None = None) -> PrintPreviewDialog | None:
-    """Render the document and open the preview (non-blocking). None when it cannot be printed."""
+                   language: str | None = None, day: dt.date | None = None) -> PrintPreviewDialog | None:
+    """Render the document and open the preview (non-blocking). None when it cannot be printed.
+
+    ``day`` is the night of the occupancy sheet or of the badges of a centre (default today).
+    """
     def render(lang: str) -> PrintedDocument:
-        return documents.render_document(ctx.db, ctx.actor, kind, record_id, lang)
+        return documents.render_document(ctx.db, ctx.actor, kind, record_id, lang, day)
 
     try:
         first = render(language or current_language())
@@ -265,3 +269,61 @@ def print_receipts_of_day(parent: QWidget | None, ctx: UiContext, day: dt.date |
         return documents.render_receipts_of_day(ctx.db, ctx.actor, centre_id, day, lang, report)
 
     return print_in_background(parent, render, _("Preparing the receipts…"), **kwargs)
+
+
+# --- print buttons for the screens ------------------------------------------------------------------
+
+Choice = tuple[Any, ...]  # (menu text, document kind, record id[, night])
+
+
+def print_choices(ctx: UiContext, choices: list[Choice]) -> list[Choice]:
+    """Only the documents this user may print."""
+    return [c for c in choices if c[2] is not None and documents.can_print(ctx.actor, c[1])]
+
+
+def choose_and_print(parent: QWidget | None, ctx: UiContext, choices: list[Choice]) -> None:
+    """Ctrl+P on a page: print the only document at once, or offer the list in a menu."""
+    from PySide6.QtGui import QCursor
+    from PySide6.QtWidgets import QMenu
+
+    allowed = print_choices(ctx, choices)
+    if not allowed:
+        return
+    if len(allowed) == 1:
+        print_document(parent, ctx, *allowed[0][1:3], day=_night(allowed[0]))
+        return
+    menu = QMenu(parent)
+    menu.setObjectName("printMenu")
+    for choice in allowed:
+        menu.addAction(choice[0]).triggered.connect(
+            lambda _checked=False, c=choice: print_document(parent, ctx, c[1], c[2], day=_night(c)))
+    menu.popup(QCursor.pos())
+
+
+def _night(choice: Choice) -> dt.date | None:
+    return choice[3] if len(choice) > 3 else None
+
+
+def print_button(parent: QWidget, ctx: UiContext, choices: Callable[[], list[Choice]],
+                 object_name: str = "printDocumentButton") -> QPushButton:
+    """A "Print…" button whose menu lists the documents of the current selection."""
+    from PySide6.QtWidgets import QMenu
+
+    button = QPushButton(_("Print…"), parent)
+    button.setObjectName(object_name)
+    button.setVisible(ctx.can(Permission.PRINT))
+    menu = QMenu(button)
+    menu.setObjectName(object_name + "Menu")
+
+    def fill() -> None:
+        menu.clear()
+        allowed = print_choices(ctx, choices())
+        for choice in allowed:
+            menu.addAction(choice[0]).triggered.connect(
+                lambda _checked=False, c=choice: print_document(parent, ctx, c[1], c[2], day=_night(c)))
+        if not allowed:
+            menu.addAction(_("Select a record first")).setEnabled(False)
+
+    menu.aboutToShow.connect(fill)
+    button.setMenu(menu)
+    return button

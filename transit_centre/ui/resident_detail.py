@@ -37,6 +37,7 @@ from transit_centre.registry.timeline import resident_timeline
 from transit_centre.security.permissions import Permission
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error
+from transit_centre.ui.print_preview import print_button
 from transit_centre.ui.widgets import CountryCombo, EnumCombo, FieldErrors, OptionalDateEdit
 
 PHOTO_SIZE = 160
@@ -182,6 +183,7 @@ class ResidentDetailDialog(QDialog):
         buttons.addWidget(self.photo_button)
         buttons.addWidget(self.consent_button)
         buttons.addStretch(1)
+        buttons.addWidget(print_button(self, self.ctx, self._print_choices))
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -345,6 +347,12 @@ class ResidentDetailDialog(QDialog):
             self.reload()
         except DomainError as exc:
             show_error(self, exc)
+
+    def _print_choices(self) -> list:
+        rid = self.resident_id
+        return [(_("Registration form"), "registration", rid),
+                (_("Consent to the processing of personal data"), "consent", rid),
+                (_("Resident card"), "badge", rid), (_("Fit-to-travel certificate"), "fit-to-travel", rid)]
 
     def _selected_vulnerability(self) -> uuid.UUID | None:
         row = self.vulnerabilities.currentRow()

@@ -34,6 +34,7 @@ from transit_centre.registry.search import ResidentFilter, ResidentRow, count_re
 from transit_centre.security.permissions import Permission
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error
+from transit_centre.ui.print_preview import choose_and_print, print_button
 from transit_centre.ui.widgets import CountryCombo, EnumCombo, OptionalDateEdit
 
 PAGE_SIZE = 200
@@ -227,6 +228,7 @@ class ResidentsPage(QWidget):
         second.addStretch(1)
         second.addWidget(self.count_label)
         second.addWidget(self.open_button)
+        second.addWidget(print_button(self, self.ctx, self._print_choices))
         second.addWidget(self.new_button)
 
         self.filter = self.current_filter()
@@ -354,6 +356,20 @@ class ResidentsPage(QWidget):
             self.apply_filter()
             if form.saved is not None:
                 self.open_resident_id(form.saved.id)
+
+    def _print_choices(self) -> list:
+        row = self.selected_row()
+        rid = row.id if row is not None else None
+        choices = [(_("Registration form"), "registration", rid), (_("Consent to the processing of personal data"),
+                   "consent", rid), (_("Resident card"), "badge", rid), (_("Fit-to-travel certificate"),
+                   "fit-to-travel", rid)]
+        if self.ctx.centre_code:
+            choices += [(_("Cards of everyone present"), "badge", self.ctx.centre_code),
+                        (_("Occupancy sheet"), "occupancy", self.ctx.centre_code)]
+        return choices
+
+    def print_current(self) -> None:
+        choose_and_print(self, self.ctx, self._print_choices())
 
     def selected_row(self) -> ResidentRow | None:
         indexes = self.table.selectionModel().selectedRows()

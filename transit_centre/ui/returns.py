@@ -33,6 +33,7 @@ from transit_centre.security.permissions import Permission
 from transit_centre.ui.avrr_widgets import GOOD, VOID, WARN, ReasonDialog, ResidentPicker, RowTable
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error
+from transit_centre.ui.print_preview import choose_and_print, print_button
 from transit_centre.ui.widgets import CountryCombo, EnumCombo, FieldErrors, date_edit, required
 
 PAGE_SIZE = 100
@@ -272,12 +273,20 @@ class CaseDetailPanel(QWidget):
             buttons.addWidget(button)
             self.buttons[key] = button
         buttons.addStretch(1)
+        buttons.addWidget(print_button(self, self.ctx, self.print_choices, "casePrintButton"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.steps, 1)
         layout.addWidget(missing_box)
         layout.addLayout(buttons)
         self.show_case(None)
+
+    def print_choices(self) -> list:
+        case_id = self.case.summary.id if self.case is not None else None
+        resident = getattr(self.case.summary, "resident_id", None) if self.case is not None else None
+        return [(_("Return application and voluntary return declaration"), "return-declaration", case_id),
+                (_("Travel letter"), "travel-letter", case_id),
+                (_("Fit-to-travel certificate"), "fit-to-travel", resident)]
 
     def show_case(self, case: svc.CaseDetail | None) -> None:
         self.case = case
@@ -464,6 +473,9 @@ class ReturnsPage(QWidget):
             statuses = (ReturnStatus(value),)
         return svc.CaseFilter(centre_id=self.ctx.centre_id, statuses=statuses, only_open=value == "open",
                               search=self.search.text().strip() or None)
+
+    def print_current(self) -> None:
+        choose_and_print(self, self.ctx, self.detail.print_choices())
 
     def refresh(self) -> None:
         selected = self.detail.case.summary.id if self.detail.case else None

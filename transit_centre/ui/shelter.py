@@ -38,6 +38,7 @@ from transit_centre.shelter.admission import age_on
 from transit_centre.shelter.stays import PresentResident
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error
+from transit_centre.ui.print_preview import choose_and_print, print_button
 
 ROLE = Qt.ItemDataRole.UserRole
 FREE_COLOUR = QBrush(QColor("#1b7f3b"))
@@ -132,6 +133,7 @@ class ShelterPage(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.free_label)
         layout.addWidget(self.month_label)
+        actions.addWidget(print_button(self, self.ctx, self.print_choices, "shelterPrintButton"))
         layout.addLayout(actions)
         layout.addWidget(self.tree, 1)
 
@@ -148,6 +150,19 @@ class ShelterPage(QWidget):
         return button
 
     # -- state ------------------------------------------------------------------------
+    def print_choices(self) -> list:
+        centre_id = self.centre_id()
+        night = self.night.date().toPython()
+        resident = self.selected_resident()
+        choices = [(_("Occupancy sheet"), "occupancy", centre_id, night),
+                   (_("Cards of everyone present"), "badge", centre_id, night)]
+        if resident is not None:
+            choices.append((_("Resident card"), "badge", resident.resident_id))
+        return choices
+
+    def print_current(self) -> None:
+        choose_and_print(self, self.ctx, self.print_choices())
+
     def centre_id(self) -> uuid.UUID | None:
         data = self.centre.currentData()
         return uuid.UUID(data) if data else None
