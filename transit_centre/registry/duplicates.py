@@ -2,7 +2,7 @@
 birth within two years (or unknown) and the same nationality.
 
 The database narrows the candidates first (same sex and nationality, date of birth window,
-a name starting with the same letter), so the fuzzy comparison runs on a few thousand names
+the same initials in either order: a typo in the first letter of a name is not caught), so the fuzzy comparison runs on a few thousand names
 at most even with 100,000 residents.
 """
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz
 from sqlalchemy import and_, or_, select
@@ -50,6 +51,22 @@ def _shift(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def _starts(column: Any, letter: str) -> Any:
+    """``column`` starts with ``letter``, as an index range (LIKE would scan the table)."""
+    return and_(column >= letter, column < letter[:-1] + chr(ord(letter[-1]) + 1))
+
+
+def _initials_filter(first: str, last: str) -> Any:
+    """Same initials, in either order (names are often swapped): "Mamadou Traoré" is looked for
+    among first names in M and last names in T, or first names in T and last names in M."""
+    if not first or not last:
+        letter = (first or last)[0]
+        return or_(_starts(Resident.first_name_folded, letter), _starts(Resident.last_name_folded, letter))
+    f, l = first[0], last[0]
+    return or_(and_(_starts(Resident.first_name_folded, f), _starts(Resident.last_name_folded, l)),
+               and_(_starts(Resident.first_name_folded, l), _starts(Resident.last_name_folded, f)))
+
+
 def find_duplicates(db: Database, actor: Actor, first_name: str | None, last_name: str | None,
                     sex: Sex | str | None, date_of_birth: dt.date | None, nationality: str | None,
                     *, exclude: uuid.UUID | None = None) -> list[DuplicateCandidate]:
@@ -62,9 +79,7 @@ def find_duplicates(db: Database, actor: Actor, first_name: str | None, last_nam
     wanted = f"{first} {last}".strip()
     if not wanted:
         return []
-    letters = {w[0] for w in wanted.split()}
-    name_filter = or_(*[c.like(f"{letter}%") for letter in sorted(letters)
-                        for c in (Resident.first_name_folded, Resident.last_name_folded)])
+    name_filter = _initials_filter(first, last)
     query = (select(Resident.id, Resident.case_number, Resident.first_name, Resident.last_name,
                     Resident.first_name_folded, Resident.last_name_folded, Resident.sex,
                     Resident.date_of_birth, Resident.nationality, Resident.registered_on, Centre.code)
