@@ -106,6 +106,8 @@ def run_smoke(url: str, *, residents: int = SMOKE_RESIDENTS, screenshots: Path |
         say(_("Demo data: {counts}").format(counts=", ".join(f"{k} {v}" for k, v in counts.items())))
         centre = list_centres(db, Actor.system(), only_visible=False)[0]
         actor = authenticate(db, "manager", DEMO_PASSWORD, centre.id)
+        problems.extend(_check_printing(db, actor, centre.code))
+        say(_("Printing: ok"))
         window = open_main_window(db, actor)
         app.processEvents()
         for key in window.page_keys():
@@ -171,6 +173,32 @@ def _check_resources() -> list[str]:
 
         TTFont("SmokeDejaVu", str(resources_dir() / "fonts" / "DejaVuSans.ttf"))
     except Exception:  # noqa: BLE001
+        problems.append(traceback.format_exc())
+    return problems
+
+
+def _check_printing(db: Any, actor: Any, centre_code: str) -> list[str]:
+    """Render two documents (fonts, QR codes) and open one with Qt's PDF module (preview)."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtPdf import QPdfDocument
+
+    from transit_centre.documents import render_document
+
+    problems = []
+    try:
+        for kind in ("occupancy", "badge"):
+            pdf = render_document(db, actor, kind, centre_code, "fr").pdf
+            if not pdf.startswith(b"%PDF"):
+                problems.append(_("the document {kind} is not a PDF").format(kind=kind))
+        data = QByteArray(pdf)
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        document = QPdfDocument()
+        document.load(buffer)
+        if document.pageCount() < 1:
+            problems.append(_("Qt could not read the printed document"))
+        document.close()
+    except Exception:  # noqa: BLE001 - reported like the rest
         problems.append(traceback.format_exc())
     return problems
 
