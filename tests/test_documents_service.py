@@ -198,3 +198,15 @@ def test_cli_print_writes_the_pdf(db, demo, tmp_path, monkeypatch, capsys):
     assert cli.main(["verify-receipt", data.qr_payload]) == 0
     flipped = data.qr_payload[:-1] + ("1" if data.qr_payload[-1] == "0" else "0")
     assert cli.main(["verify-receipt", flipped]) == 1
+
+
+def test_receipt_secret_is_created_once_hidden_and_never_logged(db):
+    from transit_centre.admin.settings import get_settings
+
+    first = documents.receipt_secret(db)
+    assert len(first) == 32 and documents.receipt_secret(db) == first
+    assert documents.SECRET_KEY not in get_settings(db)  # not on the settings screen
+    with db.transaction(None, readonly=True) as s:
+        logged = [e for e in s.scalars(select(AuditEntry)) if e.field == documents.SECRET_KEY]
+        everything = " ".join(str(e.new_value) + str(e.detail) for e in s.scalars(select(AuditEntry)))
+    assert len(logged) == 1 and first.hex() not in everything

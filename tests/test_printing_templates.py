@@ -62,16 +62,26 @@ def flat(text: str) -> str:
 
 
 def glyph_positions(pdf: bytes) -> list[tuple[int, float, float, float, float]]:
-    """(page, x, y, page width, page height) of every piece of text drawn."""
+    """(page, x where the text ends, y, page width, page height) of every piece of text drawn."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from transit_centre.printing.base import register_fonts
+
+    register_fonts()
     found = []
     for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, 1):
         width, height = float(page.mediabox.width), float(page.mediabox.height)
 
         def visit(text, cm, tm, font, size, number=number, width=width, height=height):
-            if text.strip():
-                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-                found.append((number, x, y, width, height))
+            if not text.strip():
+                return
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            base = str(font.get("/BaseFont", "")).split("+")[-1] if font else ""
+            face = base if base.startswith("DejaVuSans") else "DejaVuSans-Bold"
+            scale = (tm[0] * cm[0]) or 1
+            end = x + stringWidth(text.rstrip("\n"), face, size * scale)
+            found.append((number, end, y, width, height))
 
         page.extract_text(visitor_text=visit)
     return found
@@ -207,8 +217,8 @@ def test_registration_form_with_long_names_stays_inside_the_page():
     assert "Traoré-Diakité-Sangaré" in text and "GN1234567" in text and "Mineur non accompagné" in text
     positions = glyph_positions(pdf)
     assert positions
-    for page, x, y, width, height in positions:
-        assert 0 <= x < width - 30 and 0 <= y <= height, (page, x, y)
+    for page, end, y, width, height in positions:
+        assert 0 <= end <= width - 30 and 0 <= y <= height, (page, end, y)  # inside the right margin
 
 
 def test_long_name_wraps_in_every_document():
@@ -220,8 +230,8 @@ def test_long_name_wraps_in_every_document():
         badge.render(BadgeData(HEAD, "ref", (BadgeEntry(LONG, "GAO-2026-00043", qr.badge_payload("GAO-2026-00043")),)), "fr"),
     ]
     for pdf in documents:
-        for page, x, y, width, height in glyph_positions(pdf):
-            assert 0 <= x < width - 20 and 0 <= y <= height
+        for page, end, y, width, height in glyph_positions(pdf):
+            assert 0 <= end <= width - 20 and 0 <= y <= height
         assert "Tombouctou-Ménaka" in flat(pdf_text(pdf))
 
 

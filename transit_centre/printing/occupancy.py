@@ -5,7 +5,16 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from transit_centre.printing.base import DocumentTemplate, SignatureBox, Tr, grid_table, para, signature_row, text, title_block
+from transit_centre.printing.base import (
+    DocumentTemplate,
+    SignatureBox,
+    Tr,
+    grid_table,
+    para,
+    signature_row,
+    text,
+    title_block,
+)
 from transit_centre.printing.data import OccupancyData
 
 

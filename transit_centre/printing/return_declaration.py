@@ -5,7 +5,15 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from transit_centre.printing.base import DocumentTemplate, SignatureBox, Tr, field_table, para, signature_row, title_block
+from transit_centre.printing.base import (
+    DocumentTemplate,
+    SignatureBox,
+    Tr,
+    field_table,
+    para,
+    signature_row,
+    title_block,
+)
 from transit_centre.printing.data import ReturnDeclarationData
 
 

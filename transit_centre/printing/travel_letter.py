@@ -10,7 +10,15 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from transit_centre.i18n import N_
-from transit_centre.printing.base import DocumentTemplate, SignatureBox, Tr, field_table, para, signature_row, title_block
+from transit_centre.printing.base import (
+    DocumentTemplate,
+    SignatureBox,
+    Tr,
+    field_table,
+    para,
+    signature_row,
+    title_block,
+)
 from transit_centre.printing.data import TravelLetterData
 
 BODY = N_(

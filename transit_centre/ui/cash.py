@@ -29,7 +29,7 @@ from transit_centre.security.permissions import Permission
 from transit_centre.ui.avrr_widgets import VOID, ReasonDialog, ResidentPicker, RowTable
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error
-from transit_centre.ui.print_preview import choose_and_print, print_button, print_receipts_of_day
+from transit_centre.ui.print_preview import choose_and_print, print_button, print_document, print_receipts_of_day
 from transit_centre.ui.widgets import EnumCombo, FieldErrors, date_edit, required
 
 
@@ -369,6 +369,11 @@ class CashPage(QWidget):
                                                                      amount=format_xof(receipt.amount)),
                           QMessageBox.StandardButton.Ok, self)
         box.setObjectName("receiptIssuedBox")
+        if self.ctx.can(Permission.PRINT):
+            printing = box.addButton(_("Print the receipt…"), QMessageBox.ButtonRole.ActionRole)
+            printing.setObjectName("printIssuedReceipt")
+            printing.clicked.connect(
+                lambda _checked=False, rid=receipt.id: print_document(self, self.ctx, "receipt", rid))
         box.open()
 
     def print_choices(self) -> list:
