@@ -227,3 +227,34 @@ def test_detail_documents_household_and_consent(qtbot, page, ctx, monkeypatch):
     assert dialog.detail.resident.consent_given and not dialog.consent_button.isVisibleTo(dialog)
     assert dialog.changed
 
+
+
+def test_register_a_family_of_three_through_the_form(qtbot, page, ctx):
+    from transit_centre.ui.resident_form import NEW_HOUSEHOLD, ResidentForm
+
+    def register(first, sex, born, household, role, name=None):
+        form = ResidentForm(ctx, parent=page)
+        qtbot.addWidget(form)
+        fill_identity(form, first=first, last="Coulibaly", phone="")
+        form.sex.set_value(sex)
+        form.dob.setDate(QDate(born.year, born.month, born.day))
+        form.household.setCurrentIndex(form.household.findData(household))
+        if name:
+            form.household_name.setText(name)
+        form.household_role.set_value(role)
+        form.consent.setChecked(True)
+        form.save_button.click()
+        assert form.saved is not None, {k: form.errors.message(k) for k in form.errors.labels}
+        return form.saved
+
+    head = register("Bakary", Sex.MALE, dt.date(1980, 2, 2), NEW_HOUSEHOLD, "head", "Famille Coulibaly")
+    family = str(head.household_id)
+    register("Kadiatou", Sex.FEMALE, dt.date(1985, 3, 3), family, "spouse")
+    child = register("Sekou", Sex.MALE, dt.date(2018, 4, 4), family, "child")
+    detail = get_resident(ctx.db, ctx.actor, child.id)
+    assert detail.household_name == "Famille Coulibaly"
+    assert sorted(m.full_name for m in detail.members) == ["Bakary Coulibaly", "Kadiatou Coulibaly",
+                                                           "Sekou Coulibaly"]
+    page.search.setText("coulibaly")
+    page.apply_filter()
+    assert page.model.rowCount() == 3
