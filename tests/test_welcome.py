@@ -242,3 +242,14 @@ def test_a_database_with_accounts_goes_to_sign_in(qtbot, qsettings_isolated, own
     monkeypatch.setattr(LoginDialog, "exec", lambda self: shown.append("login") or QDialog.DialogCode.Rejected)
     assert app_module.run() == 0
     assert shown == ["login"]
+
+
+def test_sign_in_proposes_the_centre_of_this_computer_to_a_new_user(qtbot, qsettings_isolated, db, centres):
+    from transit_centre.admin.first_run import complete_first_run
+    from transit_centre.ui.login import LoginDialog
+
+    complete_first_run(db, username="awa", full_name="Awa Diallo", password=PASSWORD, password_again=PASSWORD,
+                       centre_code="SIK")
+    dialog = LoginDialog(db)  # nothing remembered in this user's settings
+    qtbot.addWidget(dialog)
+    assert dialog.centre.currentData() == str(centres["SIK"])

@@ -43,9 +43,12 @@ class LoginDialog(QDialog):
         self.centre.setObjectName("loginCentre")
         self.centre.addItem(_("All centres (headquarters)"), None)
         last = settings.value("login/centre", "")
+        from transit_centre.admin.first_run import site_centre_code
+
+        site = site_centre_code(db)  # the welcome wizard's centre, for a user new on this computer
         for c in list_centres(db, Actor.system(), only_visible=False):
             self.centre.addItem(c.display, str(c.id))
-            if str(c.id) == last:
+            if str(c.id) == last or (not last and c.code == site):
                 self.centre.setCurrentIndex(self.centre.count() - 1)
         self.message = QLabel()
         self.message.setObjectName("loginMessage")
