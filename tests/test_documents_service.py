@@ -210,3 +210,12 @@ def test_receipt_secret_is_created_once_hidden_and_never_logged(db):
         logged = [e for e in s.scalars(select(AuditEntry)) if e.field == documents.SECRET_KEY]
         everything = " ".join(str(e.new_value) + str(e.detail) for e in s.scalars(select(AuditEntry)))
     assert len(logged) == 1 and first.hex() not in everything
+
+
+def test_expired_fit_to_travel_says_so(db, demo):
+    with db.transaction(Actor.system()) as s:
+        resident = s.scalar(select(Resident).where(Resident.case_number == demo["fit"]))
+        for record in s.scalars(select(ServiceRecord).where(ServiceRecord.resident_id == resident.id,
+                                                            ServiceRecord.subtype == "fit_to_travel")):
+            record.details = {**record.details, "valid_until": "2000-01-01"}
+    assert "EXPIRED" in text_of(documents.document_data(db, Actor.system(), "fit-to-travel", demo["fit"], "en"))

@@ -352,11 +352,14 @@ def _fit_to_travel(s: Session, db: Database, actor: Actor, ref: Any, f: Fmt, day
     centre = s.get(Centre, r.centre_id)
     case = s.scalars(select(ReturnCase).where(ReturnCase.resident_id == r.id)
                      .order_by(ReturnCase.opened_on.desc())).first()
+    valid_until = f.date(fit.valid_until, NUMERIC_DATE)
+    if fit.valid_until is not None and fit.valid_until < day:  # an old assessment must not pass for a valid one
+        valid_until += " – " + f.tr.both(N_("expired")).upper()
     title = f.tr(N_("Fit-to-travel certificate"))
     data = pd.FitToTravelData(
         head=_letterhead(s, db, actor, centre, f), reference=_reference(f, title, r.case_number, actor),
         person=_person(f, r, bilingual=True), status_code=fit.status.value, status=f.label_both(fit.status),
-        assessed_on=f.date(fit.assessed_on, NUMERIC_DATE), valid_until=f.date(fit.valid_until, NUMERIC_DATE),
+        assessed_on=f.date(fit.assessed_on, NUMERIC_DATE), valid_until=valid_until,
         provider=fit.provider or "", destination=f.country_both(case.destination_country) if case else "",
         place_and_date=f"{centre.town}, {f.date(day, NUMERIC_DATE)}")
     return data, r.centre_id, "service_record", fit.service_id, f"fit-to-travel-{r.case_number}"
