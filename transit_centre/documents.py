@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +33,6 @@ from transit_centre.db.models import (
     Receipt,
     Resident,
     ReturnCase,
-    Setting,
     Stay,
     Vulnerability,
 )
@@ -43,13 +41,13 @@ from transit_centre.errors import DomainError, NotFound, ValidationError
 from transit_centre.i18n import LANGUAGES, N_, _, country_name, format_date, format_xof
 from transit_centre.printing import data as pd
 from transit_centre.printing.base import Tr
-from transit_centre.printing.qr import badge_payload, receipt_payload, verify_receipt_payload
+from transit_centre.printing.qr import badge_payload, receipt_payload
 from transit_centre.printing.words import amount_in_words
+from transit_centre.receipt_codes import SECRET_KEY, ReceiptCheck, receipt_secret, verify_receipt
 from transit_centre.security.permissions import Actor, Permission
 
 KINDS = ("registration", "consent", "return-declaration", "fit-to-travel", "receipt", "manifest",
          "travel-letter", "badge", "occupancy")
-SECRET_KEY = "printing.receipt_secret"  # not in settings DEFAULTS: never shown on the settings screen
 NUMERIC_DATE = "dd/MM/yyyy"  # language-neutral dates on documents shown to officials
 P = Permission
 
@@ -60,19 +58,6 @@ class PrintedDocument:
     pdf: bytes
     filename: str
     title: str
-
-
-@dataclass(frozen=True)
-class ReceiptCheck:
-    """What a scanned receipt code says, compared with the ledger."""
-
-    payload_valid: bool
-    number: str = ""
-    amount: int = 0
-    in_ledger: bool = False
-    amount_matches: bool = False
-    voided: bool = False
-    message: str = ""
 
 
 # --- formatting helpers -------------------------------------------------------------------------
@@ -209,49 +194,6 @@ def _return_case(session: Session, ref: str | uuid.UUID) -> ReturnCase:
 def _require(actor: Actor, permission: Permission, centre_id: uuid.UUID | None) -> None:
     actor.require(P.PRINT, centre_id)
     actor.require(permission, centre_id)
-
-
-# --- receipt checksum secret --------------------------------------------------------------------
-
-def receipt_secret(db: Database) -> bytes:
-    """The installation's secret for receipt checksums, created (audited, value not logged) on first use."""
-    with db.transaction(None, readonly=True) as s:
-        row = s.scalar(select(Setting).where(Setting.key == SECRET_KEY))
-        if row is not None:
-            return bytes.fromhex(str(row.value))
-    try:
-        with db.transaction(None, audit=False) as s:
-            s.add(Setting(key=SECRET_KEY, value=secrets.token_hex(32)))
-            s.flush()
-            audit_entry(s, AuditAction.CREATE, "setting", None, field=SECRET_KEY,
-                        detail="receipt checksum secret created (value not logged)")
-    except DomainError:
-        pass  # another session created it at the same moment: read theirs
-    with db.transaction(None, readonly=True) as s:
-        return bytes.fromhex(str(s.scalar(select(Setting.value).where(Setting.key == SECRET_KEY))))
-
-
-def verify_receipt(db: Database, actor: Actor, payload: str) -> ReceiptCheck:
-    """Check a scanned receipt code: checksum, then number and amount against the ledger."""
-    actor.require(P.CASH_READ)
-    checked = verify_receipt_payload(payload, receipt_secret(db))
-    if checked is None:
-        return ReceiptCheck(False, message=_("This code is not a genuine receipt code of this installation."))
-    with db.transaction(actor, readonly=True) as s:
-        receipt = s.scalar(select(Receipt).where(Receipt.number == checked.number))
-        if receipt is None:
-            return ReceiptCheck(True, checked.number, checked.amount,
-                                message=_("The receipt {number} is not in the ledger.").format(number=checked.number))
-        actor.require(P.CASH_READ, receipt.centre_id)
-        matches = receipt.amount == checked.amount
-        voided = receipt.voided_at is not None
-        if not matches:
-            message = _("The amount differs from the ledger.")
-        elif voided:
-            message = _("This receipt was voided.")
-        else:
-            message = _("The receipt matches the ledger.")
-        return ReceiptCheck(True, checked.number, checked.amount, True, matches, voided, message)
 
 
 # --- one loader per document --------------------------------------------------------------------
@@ -627,7 +569,7 @@ _TITLES = {
     "occupancy": N_("Occupancy sheet"),
 }
 
-__all__ = ["KINDS", "PrintedDocument", "ReceiptCheck", "can_print", "document_data", "load_document",
+__all__ = ["KINDS", "SECRET_KEY", "PrintedDocument", "ReceiptCheck", "can_print", "document_data", "load_document",
            "receipt_secret", "receipts_of_day", "render_document", "verify_receipt"]
 
 
