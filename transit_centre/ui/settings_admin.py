@@ -49,13 +49,19 @@ _SKIP_PACKAGES = ("transit_centre.ui", "transit_centre.db.migrations", "transit_
 
 def load_all_settings() -> None:
     """Import the service modules so that every capability's settings are registered."""
-    for info in pkgutil.walk_packages(transit_centre.__path__, "transit_centre."):
-        if info.name.startswith(_SKIP_PACKAGES) or info.name.endswith(("__main__", "cli")):
+    try:
+        names = [info.name for info in pkgutil.walk_packages(transit_centre.__path__, "transit_centre.",
+                                                             onerror=lambda _name: None)]
+    except Exception:  # noqa: BLE001 - e.g. a frozen build without module listing
+        log.warning("settings: could not list the modules", exc_info=True)
+        names = []
+    for name in names:
+        if name.startswith(_SKIP_PACKAGES) or name.endswith(("__main__", "cli")):
             continue
         try:
-            importlib.import_module(info.name)
+            importlib.import_module(name)
         except Exception:  # noqa: BLE001 - a module mid-edit must not hide the others' settings
-            log.warning("settings: could not import %s", info.name, exc_info=True)
+            log.warning("settings: could not import %s", name, exc_info=True)
 
 
 def _label(key: str) -> str:
