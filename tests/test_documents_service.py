@@ -219,3 +219,12 @@ def test_expired_fit_to_travel_says_so(db, demo):
                                                             ServiceRecord.subtype == "fit_to_travel")):
             record.details = {**record.details, "valid_until": "2000-01-01"}
     assert "EXPIRED" in text_of(documents.document_data(db, Actor.system(), "fit-to-travel", demo["fit"], "en"))
+
+
+def test_return_documents_found_from_the_resident(db, demo):
+    with db.transaction(None, readonly=True) as s:
+        case = s.scalar(select(ReturnCase).where(ReturnCase.case_reference == demo["case"]))
+        resident = s.get(Resident, case.resident_id)
+    for ref in (resident.id, resident.case_number, str(case.id)):
+        text = text_of(documents.document_data(db, Actor.system(), "travel-letter", ref, "en"))
+        assert resident.case_number in text

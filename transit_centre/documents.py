@@ -178,14 +178,15 @@ def _return_case(session: Session, ref: str | uuid.UUID) -> ReturnCase:
     """A return case by id or reference, or the latest return case of a resident (case number)."""
     key = _as_uuid(ref)
     case = session.get(ReturnCase, key) if key is not None else None
-    if case is None and not isinstance(ref, uuid.UUID):
+    resident = session.get(Resident, key) if key is not None and case is None else None
+    if case is None and resident is None and not isinstance(ref, uuid.UUID):
         text = str(ref).strip().upper()
         case = session.scalar(select(ReturnCase).where(ReturnCase.case_reference == text))
         if case is None:
             resident = session.scalar(select(Resident).where(Resident.case_number == text))
-            if resident is not None:
-                case = session.scalars(select(ReturnCase).where(ReturnCase.resident_id == resident.id)
-                                       .order_by(ReturnCase.opened_on.desc(), ReturnCase.created_at.desc())).first()
+    if case is None and resident is not None:  # the resident's latest return case
+        case = session.scalars(select(ReturnCase).where(ReturnCase.resident_id == resident.id)
+                               .order_by(ReturnCase.opened_on.desc(), ReturnCase.created_at.desc())).first()
     if case is None:
         raise NotFound(_("The {what} was not found.").format(what=_("return case")))
     return case

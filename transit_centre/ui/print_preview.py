@@ -245,8 +245,16 @@ def print_in_background(parent: QWidget | None, render: Callable[[str, Callable[
         if on_open is not None:
             on_open(dialog)
 
-    return run_task(parent, lambda report: render(lang, report), on_done=done,
-                    on_error=lambda exc: show_error(parent, exc), progress_title=title)
+    tasks: list[Any] = []
+
+    def failed(exc: BaseException) -> None:
+        if tasks and tasks[0].runnable.cancelled:
+            return  # the user pressed Cancel: nothing to report
+        show_error(parent, exc)
+
+    tasks.append(run_task(parent, lambda report: render(lang, report), on_done=done, on_error=failed,
+                          progress_title=title))
+    return tasks[0]
 
 
 def print_badges_of_centre(parent: QWidget | None, ctx: UiContext, **kwargs: Any) -> Any:

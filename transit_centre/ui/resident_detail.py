@@ -352,7 +352,9 @@ class ResidentDetailDialog(QDialog):
         rid = self.resident_id
         return [(_("Registration form"), "registration", rid),
                 (_("Consent to the processing of personal data"), "consent", rid),
-                (_("Resident card"), "badge", rid), (_("Fit-to-travel certificate"), "fit-to-travel", rid)]
+                (_("Resident card"), "badge", rid), (_("Fit-to-travel certificate"), "fit-to-travel", rid),
+                (_("Return application and voluntary return declaration"), "return-declaration", rid),
+                (_("Travel letter"), "travel-letter", rid)]
 
     def _selected_vulnerability(self) -> uuid.UUID | None:
         row = self.vulnerabilities.currentRow()
