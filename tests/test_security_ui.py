@@ -215,3 +215,35 @@ def test_change_password_and_lock_from_the_menu(qtbot, qsettings_isolated, db, a
     assert not window.session_lock.is_locked
     window.session_lock.stop()
     window.close()
+
+
+def test_lock_fires_over_a_modal_form_and_leaves_it_open(qtbot, qsettings_isolated, db, admin):
+    """A modal form running its own event loop (exec) stays open with its text through a lock."""
+    from PySide6.QtCore import QTimer
+
+    from transit_centre.ui.app import open_main_window
+    from transit_centre.ui.session_lock import SessionLock
+
+    window = open_main_window(db, admin)
+    qtbot.addWidget(window)
+    form = QDialog(window)
+    field = QLineEdit()
+    QVBoxLayout(form).addWidget(field)
+    field.setText("Moussa, arrivé de Tamanrasset")
+    lock = SessionLock(window, db, admin, interval_ms=30)
+    seen = {}
+
+    def when_locked():
+        seen["form open while locked"] = form.isVisible()
+        lock.dialog.password.setText(PASSWORD)
+        lock.dialog.try_unlock()
+        seen["unlocked"] = not lock.is_locked
+        seen["text"] = field.text()
+        form.accept()
+
+    lock.locked.connect(lambda: QTimer.singleShot(0, when_locked))
+    QTimer.singleShot(20_000, form.reject)  # a safety net: never hang the test run
+    assert form.exec() == QDialog.DialogCode.Accepted
+    assert seen == {"form open while locked": True, "unlocked": True, "text": "Moussa, arrivé de Tamanrasset"}
+    lock.stop()
+    window.close()
