@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from transit_centre.enums import AuditAction
 from transit_centre.errors import DomainError
-from transit_centre.i18n import _, format_datetime, format_number, ngettext
+from transit_centre.i18n import N_, _, format_datetime, format_number, ngettext
 from transit_centre.security.audit_log import (
     AuditFilter,
     AuditRow,
@@ -36,6 +36,24 @@ from transit_centre.ui.errors import show_error
 from transit_centre.ui.widgets import FieldErrors, OptionalDateEdit
 
 PAGE_SIZE = 200
+
+# Readable names of the kinds of record (table names); unknown ones are shown as they are.
+ENTITY_LABELS: dict[str, str] = {
+    "resident": N_("Resident"), "stay": N_("Stay"), "bed": N_("Bed"), "room": N_("Room"),
+    "centre": N_("Centre"), "household": N_("Household"), "identity_document": N_("Identity document"),
+    "vulnerability": N_("Vulnerability"), "service_record": N_("Service"),
+    "service_participant": N_("Service participant"), "return_case": N_("Return case"),
+    "return_step": N_("Return step"), "movement": N_("Movement"), "movement_case": N_("Traveller on a movement"),
+    "cash_grant": N_("Cash grant"), "disbursement": N_("Disbursement"), "receipt": N_("Receipt"),
+    "app_user": N_("User account"), "role": N_("Role"), "setting": N_("Setting"), "database": N_("Database"),
+    "resident_flag": N_("Flag"), "flag_type": N_("Kind of flag"), "roll_call": N_("Roll-call"),
+    "follow_up": N_("Follow-up"), "sharing_consent": N_("Consent to share"), "partner": N_("Partner"),
+    "distribution_rule": N_("Distribution rule"), "imported_package": N_("Imported package"),
+}
+
+
+def entity_label(entity: str) -> str:
+    return _(ENTITY_LABELS[entity]) if entity in ENTITY_LABELS else entity
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -104,7 +122,7 @@ class AuditModel(QAbstractTableModel):
         if column == "action":
             return r.action.label
         if column == "entity":
-            return r.entity
+            return entity_label(r.entity)
         if column == "field":
             return r.field or ""
         value = {"old": r.old_value, "new": r.new_value, "detail": r.detail}[column] or ""
@@ -126,8 +144,8 @@ class AuditViewer(QWidget):
         self.entity = QComboBox()
         self.entity.setObjectName("auditEntity")
         self.entity.addItem(_("All records"), None)
-        for name in audit_entities(ctx.db, ctx.actor):
-            self.entity.addItem(name, name)
+        for name in sorted(audit_entities(ctx.db, ctx.actor), key=entity_label):
+            self.entity.addItem(entity_label(name), name)
         self.record = QLineEdit()
         self.record.setObjectName("auditRecord")
         self.record.setPlaceholderText(_("case number or record id"))
@@ -222,7 +240,7 @@ class AuditViewer(QWidget):
             self.detail.clear()
             return
         lines = [f"{format_datetime(r.at)} – {r.username} – {r.action.label}",
-                 _("Record: {entity} {id}").format(entity=r.entity, id=r.entity_id or "")]
+                 _("Record: {entity} {id}").format(entity=entity_label(r.entity), id=r.entity_id or "")]
         if r.field:
             lines.append(_("Field: {field}").format(field=r.field))
         if r.old_value is not None:
