@@ -211,3 +211,23 @@ def test_backing_up_a_database_that_does_not_exist_is_a_message(tmp_path, capsys
     assert main(["--database", sqlite_url(missing), "backup", "--to", str(tmp_path / "b")]) == 2
     assert str(missing) in capsys.readouterr().err
     assert not missing.exists()  # checking did not create an empty database either
+
+
+@sqlite_only
+def test_a_damaged_database_is_restored_from_the_command_line(tmp_path, capsys):
+    path = tmp_path / "live.sqlite3"
+    db = open_database(sqlite_url(path))
+    _add_settings(db, 30)
+    saved = backup.make_backup(db, tmp_path / "b")
+    db.dispose()
+    data = bytearray(path.read_bytes())
+    data[4096 * 2:4096 * 5] = b"\x5a" * (4096 * 3)
+    path.write_bytes(bytes(data))
+    with pytest.raises(backup.DamagedDatabase):
+        open_database(sqlite_url(path))
+    assert main(["--database", sqlite_url(path), "restore", str(saved.path), "--yes"]) == 0
+    kept = list(tmp_path.glob("live.sqlite3.replaced-*"))
+    assert len(kept) == 1 and kept[0].read_bytes() == bytes(data)  # the damaged file is kept as it was
+    reopened = open_database(sqlite_url(path))
+    assert _count(reopened) == 30
+    reopened.dispose()
