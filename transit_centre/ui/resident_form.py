@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 
 from PySide6.QtCore import QDate
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -218,7 +219,7 @@ class ResidentForm(QDialog):
                                                   _("Expires on")])
         self.documents.verticalHeader().setVisible(False)
         self.documents.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((170, 120, 150, 120)):
+        for column, width in enumerate((150, 110, 140, 140)):
             self.documents.setColumnWidth(column, width)
         add = QPushButton(_("Add a document"))
         add.setObjectName("addDocumentButton")
@@ -374,9 +375,14 @@ class ResidentForm(QDialog):
     # -- saving -----------------------------------------------------------------------
     def _show_errors(self, exc: DomainError) -> None:
         self.errors.show(exc)
+        bar = self.tabs.tabBar()
+        for index in range(self.tabs.count()):
+            bar.setTabTextColor(index, bar.palette().color(bar.foregroundRole()))
         if isinstance(exc, ValidationError):
-            first = next(iter(exc.errors))
-            self.tabs.setCurrentIndex(FIELD_TABS.get(first, 0) if self.tabs.count() > 1 else 0)
+            tabs = [FIELD_TABS.get(field, 0) if self.tabs.count() > 1 else 0 for field in exc.errors]
+            for index in set(tabs):  # every tab holding a message shows in red
+                bar.setTabTextColor(index, QColor("#b00020"))
+            self.tabs.setCurrentIndex(tabs[0])
 
     def confirm_duplicates(self, candidates: list[DuplicateCandidate]) -> bool:
         """True to go on registering; False to stay in the form (or when a record was opened)."""
