@@ -29,7 +29,9 @@ AppVerName={#AppName} {#AppVersion}
 AppPublisher=IOM Mali
 VersionInfoVersion={#AppVersion}
 VersionInfoProductName={#AppName}
-DefaultDirName={localappdata}\Programs\{#AppName}
+; {autopf} is %LOCALAPPDATA%\Programs for a per-user install (the default), Program Files if an
+; administrator chooses "install for all users" in the first dialog.
+DefaultDirName={autopf}\{#AppName}
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
 PrivilegesRequired=lowest
