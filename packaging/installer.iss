@@ -1,4 +1,4 @@
-; Inno Setup 6 script: the Windows installer of Transit Centre.
+﻿; Inno Setup 6 script (UTF-8 with BOM, CRLF: the accents of the French messages): the Windows installer of Transit Centre.
 ;
 ; Packs the PyInstaller folder (dist\TransitCentre) into one setup program that installs for the
 ; current user only (no administrator rights: centre laptops are often locked down), into
