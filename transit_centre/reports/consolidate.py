@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Uuid, func, insert, literal, select
 
 from transit_centre.db.audit import audit_entry
 from transit_centre.db.base import utcnow
@@ -28,6 +28,7 @@ from transit_centre.db.models import (
     ImportedResident,
     ImportedReturn,
     ImportedService,
+    ImportedServiceTotal,
     ImportedStay,
     ImportedVulnerability,
 )
@@ -36,7 +37,7 @@ from transit_centre.errors import DomainError, ValidationError
 from transit_centre.i18n import _, format_datetime
 from transit_centre.reports import crypto
 from transit_centre.reports.package import PackageContent, read_package
-from transit_centre.reports.sources import Period, active_packages, consolidated_sources
+from transit_centre.reports.sources import Period, active_packages, consolidated_sources, package_service_totals
 from transit_centre.reports.stats import Stats, compute
 from transit_centre.reports.tables import INT, TEXT, ReportTable, key_figures, report_tables
 from transit_centre.reports.xlsx import write_workbook
@@ -164,6 +165,12 @@ def import_package(db: Database, actor: Actor, path: Path, private_key: Any = No
             rows = [{**row, **common} for row in content.rows[member]]
             for i in range(0, len(rows), 5000):
                 s.execute(insert(model), rows[i:i + 5000])
+        totals = package_service_totals(package.id).subquery("t")
+        s.execute(insert(ImportedServiceTotal).from_select(
+            ["package_id", "centre_code", "month", "kind", "subtype", "mode", "sex", "age_band", "records",
+             "quantity", "contacts", "sessions"],
+            select(literal(package.id, Uuid()), literal(fields["centre_code"]), literal(fields["month"]),
+                   *totals.c)))
         audit_entry(s, AuditAction.IMPORT, "imported_package", package.id,
                     detail=f"{fields['centre_code']} {fields['month']} from {name}: {total} records"
                            f"{' (replaces an older export)' if current else ''}")
@@ -226,7 +233,7 @@ def _consolidated(session: Any, codes: list[str] | None, period: Period) -> Stat
     ids = active_packages(codes, first, last)
     cap = session.scalar(select(func.coalesce(func.sum(ImportedPackage.capacity * ImportedPackage.period_nights), 0))
                          .where(ImportedPackage.id.in_(ids))) or 0
-    return compute(session, consolidated_sources(codes, period), period, int(cap))
+    return compute(session, consolidated_sources(codes, period, session), period, int(cap))
 
 
 def consolidated_report(db: Database, actor: Actor, out: Path, year: int, month: int | None = None,

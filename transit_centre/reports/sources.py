@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Date, Integer, and_, case, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import Date, Integer, and_, case, cast, distinct, func, literal, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Subquery
 
@@ -32,6 +32,7 @@ from transit_centre.db.models import (
     ImportedResident,
     ImportedReturn,
     ImportedService,
+    ImportedServiceTotal,
     ImportedStay,
     ImportedVulnerability,
     Receipt,
@@ -124,7 +125,8 @@ class Sources:
     vulnerability: Subquery  # id, ck, resident_id, kind
     service: Subquery        # id, ck, resident_id, kind, subtype, service_date, quantity, sex, age_band
     participant: Subquery    # id, ck, service_id, resident_id
-    contacts: Subquery       # kind, subtype, mode ("individual"/"group"), sex, age_band: one per person served
+    # kind, subtype, mode ("individual"/"group"), sex, age_band, records, quantity, contacts, sessions
+    service_totals: Subquery
     returns: Subquery        # id, ck, resident_id, return_type, destination_country, departed_on, status
     grant: Subquery          # id, ck, resident_id, return_case_id, kind, status, planned_amount, ...
     disbursement: Subquery   # id, ck, grant_id, resident_id, grant_kind, disbursed_on, amount
@@ -138,6 +140,53 @@ class Sources:
 
 def _in_period(column: Any, period: Period) -> Any:
     return column.between(period.start, period.end)
+
+
+def _totals(kind: Any, subtype: Any, quantity: Any, record_id: Any, p_service: Any, individual: Any,
+            group_records: Any, participants: Any, sex: Any, band: Any, p_sex: Any, p_band: Any) -> Any:
+    """The four GROUP BY queries behind ``service_totals`` (live or over one imported package).
+
+    ``individual``/``group_records``/``participants`` are selects' FROM+WHERE: records with a
+    resident, records without one (group sessions), and participants joined to their record.
+    """
+    zero, grp = literal_column("0"), literal_column("'group'")
+    return union_all(
+        individual.with_only_columns(kind, subtype, literal_column("'individual'").label("mode"), sex.label("sex"),
+                                     band.label("age_band"), func.count().label("records"),
+                                     func.coalesce(func.sum(quantity), 0).label("quantity"),
+                                     func.count().label("contacts"), zero.label("sessions"))
+        .group_by(kind, subtype, sex, band),
+        group_records.with_only_columns(kind, subtype, grp, null(), null(), func.count(),
+                                        func.coalesce(func.sum(quantity), 0), zero, zero)
+        .group_by(kind, subtype),
+        participants.with_only_columns(kind, subtype, grp, p_sex, p_band, zero, zero, func.count(), zero)
+        .group_by(kind, subtype, p_sex, p_band),
+        participants.with_only_columns(kind, subtype, grp, null(), null(), zero, zero, zero,
+                                       func.count(distinct(p_service)))
+        .group_by(kind, subtype),
+    )
+
+
+def live_service_totals(service_filter: Sequence[Any], period: Period) -> Any:
+    SR, SP = ServiceRecord, ServiceParticipant
+    band = age_band_case(Resident.date_of_birth, period.end)
+    individual = select(SR.id).join(Resident, Resident.id == SR.resident_id).where(*service_filter)
+    group_records = select(SR.id).where(*service_filter, SR.resident_id.is_(None))
+    participants = (select(SP.id).join(SR, SR.id == SP.service_id)
+                    .join(Resident, Resident.id == SP.resident_id).where(*service_filter))
+    return _totals(SR.kind, SR.subtype, SR.quantity, SR.id, SP.service_id, individual, group_records,
+                   participants, Resident.sex, band, Resident.sex, band)
+
+
+def package_service_totals(package_id: uuid.UUID) -> Any:
+    """The same totals over one imported package's rows (stored at import)."""
+    Sv, P = ImportedService, ImportedParticipant
+    mine = Sv.package_id == package_id
+    individual = select(Sv.id).where(mine, Sv.resident_id.is_not(None))
+    group_records = select(Sv.id).where(mine, Sv.resident_id.is_(None))
+    participants = select(P.id).join(Sv, (Sv.id == P.service_id) & (Sv.package_id == P.package_id)).where(mine)
+    return _totals(Sv.kind, Sv.subtype, Sv.quantity, Sv.id, P.service_id, individual, group_records,
+                   participants, Sv.sex, Sv.age_band, P.sex, P.age_band)
 
 
 def live_sources(session: Session, centre_ids: Sequence[uuid.UUID] | None, period: Period,
@@ -184,16 +233,7 @@ def live_sources(session: Session, centre_ids: Sequence[uuid.UUID] | None, perio
         ServiceParticipant.resident_id,
     ).join(ServiceRecord, ServiceRecord.id == ServiceParticipant.service_id).where(*service_filter
                                                                                     ).subquery("p")
-    band = age_band_case(Resident.date_of_birth, period.end).label("age_band")
-    contacts = union_all(
-        select(ServiceRecord.kind, ServiceRecord.subtype, literal("individual").label("mode"),
-               Resident.sex, band).join(Resident, Resident.id == ServiceRecord.resident_id)
-        .where(*service_filter),
-        select(ServiceRecord.kind, ServiceRecord.subtype, literal("group"), Resident.sex, band)
-        .select_from(ServiceParticipant)
-        .join(ServiceRecord, ServiceRecord.id == ServiceParticipant.service_id)
-        .join(Resident, Resident.id == ServiceParticipant.resident_id).where(*service_filter),
-    ).subquery("e")
+    service_totals = live_service_totals(service_filter, period).subquery("st")
 
     returns = select(
         ReturnCase.id, ReturnCase.centre_id.label("ck"), ReturnCase.resident_id, ReturnCase.return_type,
@@ -222,7 +262,7 @@ def live_sources(session: Session, centre_ids: Sequence[uuid.UUID] | None, perio
         Receipt.id, Receipt.centre_id.label("ck"), Receipt.disbursement_id, Receipt.issued_on,
         Receipt.amount, case((Receipt.voided_at.is_not(None), 1), else_=0).label("voided"),
     ).where(centre(Receipt.centre_id), _in_period(Receipt.issued_on, period)).subquery("rc")
-    return Sources(resident, stay, vulnerability, service, participant, contacts, returns, grant,
+    return Sources(resident, stay, vulnerability, service, participant, service_totals, returns, grant,
                    disbursement, receipt, scoped=False)
 
 
@@ -236,8 +276,23 @@ def active_packages(centre_codes: Sequence[str] | None, first_month: str, last_m
     return query
 
 
-def consolidated_sources(centre_codes: Sequence[str] | None, period: Period) -> Sources:
-    """Headquarters' imported rows, one active package per centre and month.
+def _materialize(session: Session, name: str, sub: Subquery, *index: str) -> Any:
+    """Copy a subquery into an indexed temporary table (per connection, replaced on each call):
+    the de-duplicated residents and stays are then joined by index instead of being recomputed
+    by every query."""
+    from sqlalchemy import column, table, text
+
+    sql = select(*sub.c).compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True})
+    session.execute(text(f"DROP TABLE IF EXISTS {name}"))
+    session.execute(text(f"CREATE TEMPORARY TABLE {name} AS {sql}"))
+    session.execute(text(f"CREATE INDEX {name}_ix ON {name} ({', '.join(index)})"))
+    return table(name, *[column(c.key, c.type) for c in sub.c])
+
+
+def consolidated_sources(centre_codes: Sequence[str] | None, period: Period,
+                         session: Session | None = None) -> Sources:
+    """Headquarters' imported rows, one active package per centre and month (with ``session``,
+    the de-duplicated tables are materialized in indexed temporary tables first).
 
     Records that appear in several months' packages (a resident staying across a month end)
     are read once, in the version of the latest month; a stay's bed-nights are the sum of its
@@ -266,6 +321,10 @@ def consolidated_sources(centre_codes: Sequence[str] | None, period: Period) -> 
     stay = latest(S, S.resident_id, S.arrival_date, S.departure_date, S.departure_reason,
                   name="s", extra=[nights])
     vulnerability = latest(V, V.resident_id, V.kind, V.identified_on, V.resolved_on, name="v")
+    if session is not None:
+        resident = _materialize(session, "tc_rep_r", resident, "id", "ck")
+        stay = _materialize(session, "tc_rep_s", stay, "resident_id", "ck")
+        vulnerability = _materialize(session, "tc_rep_v", vulnerability, "resident_id", "ck")
     Sv, P, Rt = ImportedService, ImportedParticipant, ImportedReturn
     service = rows(Sv, Sv.resident_id, Sv.kind, Sv.subtype, Sv.service_date, Sv.quantity, name="sv")
     participant = rows(P, P.service_id, P.resident_id, name="p")
@@ -276,12 +335,8 @@ def consolidated_sources(centre_codes: Sequence[str] | None, period: Period) -> 
                    G.approved_amount, G.planned_on, name="g")
     disbursement = rows(D, D.grant_id, D.resident_id, D.grant_kind, D.disbursed_on, D.amount, name="d")
     receipt = rows(Rc, Rc.disbursement_id, Rc.issued_on, Rc.amount, Rc.voided, name="rc")
-    contacts = union_all(
-        select(Sv.kind, Sv.subtype, literal("individual").label("mode"), Sv.sex, Sv.age_band)
-        .where(Sv.package_id.in_(packages), Sv.resident_id.is_not(None)),
-        select(Sv.kind, Sv.subtype, literal("group"), P.sex, P.age_band)
-        .join(Sv, (Sv.id == P.service_id) & (Sv.package_id == P.package_id))
-        .where(P.package_id.in_(packages)),
-    ).subquery("e")
-    return Sources(resident, stay, vulnerability, service, participant, contacts, returns, grant,
+    T = ImportedServiceTotal
+    service_totals = select(T.kind, T.subtype, T.mode, T.sex, T.age_band, T.records, T.quantity, T.contacts,
+                            T.sessions).where(T.package_id.in_(packages)).subquery("st")
+    return Sources(resident, stay, vulnerability, service, participant, service_totals, returns, grant,
                    disbursement, receipt, scoped=True)

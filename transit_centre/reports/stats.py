@@ -96,7 +96,7 @@ def _s(value: Any) -> str:
 def compute(session: Session, src: Sources, period: Period, capacity_nights: int) -> Stats:
     """All figures from one ``Sources``; about a dozen GROUP BY queries."""
     S, R, V = src.stay, src.resident, src.vulnerability
-    Sv, P, Rt, D, Rc = src.service, src.participant, src.returns, src.disbursement, src.receipt
+    Rt, D, Rc = src.returns, src.disbursement, src.receipt
 
     arrivals = session.scalar(select(func.count()).select_from(S).where(
         S.c.arrival_date.between(period.start, period.end))) or 0
@@ -120,19 +120,17 @@ def compute(session: Session, src: Sources, period: Period, capacity_nights: int
         .select_from(people).join(R, src.on_resident(people.c.resident_id, people.c.ck))
         .join(V, vul_on).group_by(V.c.kind, R.c.sex)).all()
 
+    T = src.service_totals.c
     records = session.execute(
-        select(Sv.c.kind, Sv.c.subtype, func.count(), func.coalesce(func.sum(Sv.c.quantity), 0))
-        .group_by(Sv.c.kind, Sv.c.subtype)).all()
-    part_on = (P.c.service_id == Sv.c.id) & ((P.c.ck == Sv.c.ck) if src.scoped else literal(True))
-    e = src.contacts.c
+        select(T.kind, T.subtype, func.sum(T.records), func.sum(T.quantity))
+        .group_by(T.kind, T.subtype).having(func.sum(T.records) > 0)).all()
     contact_rows = session.execute(
-        select(e.kind, e.subtype, e.mode, e.sex, e.age_band, func.count())
-        .group_by(e.kind, e.subtype, e.mode, e.sex, e.age_band)).all()
+        select(T.kind, T.subtype, T.mode, T.sex, T.age_band, func.sum(T.contacts))
+        .where(T.contacts > 0).group_by(T.kind, T.subtype, T.mode, T.sex, T.age_band)).all()
     mhpss = ServiceKind.MHPSS.value
-    individual_sessions = session.scalar(select(func.count()).select_from(Sv).where(
-        Sv.c.kind == mhpss, Sv.c.resident_id.is_not(None))) or 0
-    group_sessions = session.scalar(select(func.count(distinct(P.c.service_id))).select_from(P)
-                                    .join(Sv, part_on).where(Sv.c.kind == mhpss)) or 0
+    individual_sessions = session.scalar(select(func.coalesce(func.sum(T.records), 0)).where(
+        T.kind == mhpss, T.mode == "individual")) or 0
+    group_sessions = session.scalar(select(func.coalesce(func.sum(T.sessions), 0)).where(T.kind == mhpss)) or 0
     mhpss_sessions = [("individual", individual_sessions), ("group", group_sessions)]
 
     return_rows = session.execute(

@@ -20,7 +20,8 @@ from transit_centre.db.models.casework import (  # noqa: F401
 )
 from transit_centre.db.models.consolidated import (  # noqa: F401
     ImportedDisbursement, ImportedGrant, ImportedPackage, ImportedParticipant, ImportedReceipt,
-    ImportedResident, ImportedReturn, ImportedService, ImportedStay, ImportedVulnerability,
+    ImportedResident, ImportedReturn, ImportedService, ImportedServiceTotal, ImportedStay,
+    ImportedVulnerability,
 )
 
 __all__ = [

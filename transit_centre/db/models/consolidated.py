@@ -180,3 +180,25 @@ class ImportedReceipt(_Imported):
     issued_on: Mapped[dt.date] = mapped_column(Date)
     amount: Mapped[int] = mapped_column(Integer)
     voided: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ImportedServiceTotal(Base):
+    """Service figures of one package, summed at import (SQL GROUP BY over its rows) so a
+    year of meals for 14 centres is read as a few thousand totals, not millions of rows."""
+
+    __tablename__ = "imp_service_total"
+    __table_args__ = (Index("ix_imp_service_total_package", "package_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    package_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("imported_package.id"))
+    centre_code: Mapped[str] = mapped_column(String(8))
+    month: Mapped[str] = mapped_column(String(7))
+    kind: Mapped[str] = mapped_column(String(32))
+    subtype: Mapped[str | None] = mapped_column(String(64), default=None)
+    mode: Mapped[str] = mapped_column(String(16))  # individual | group
+    sex: Mapped[str | None] = mapped_column(String(1), default=None)
+    age_band: Mapped[str | None] = mapped_column(String(8), default=None)
+    records: Mapped[int] = mapped_column(Integer, default=0)
+    quantity: Mapped[int] = mapped_column(Integer, default=0)
+    contacts: Mapped[int] = mapped_column(Integer, default=0)
+    sessions: Mapped[int] = mapped_column(Integer, default=0)

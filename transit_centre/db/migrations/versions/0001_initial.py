@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 10:25:30.947332
+Create Date: 2026-11-23 10:42:08.976947
 """
 from __future__ import annotations
 
@@ -302,6 +302,26 @@ def upgrade() -> None:
     with op.batch_alter_table('imp_service', schema=None) as batch_op:
         batch_op.create_index('ix_imp_service_centre_month', ['centre_code', 'month'], unique=False)
         batch_op.create_index('ix_imp_service_package', ['package_id'], unique=False)
+
+    op.create_table('imp_service_total',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('package_id', sa.Uuid(), nullable=False),
+    sa.Column('centre_code', sa.String(length=8), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('subtype', sa.String(length=64), nullable=True),
+    sa.Column('mode', sa.String(length=16), nullable=False),
+    sa.Column('sex', sa.String(length=1), nullable=True),
+    sa.Column('age_band', sa.String(length=8), nullable=True),
+    sa.Column('records', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('contacts', sa.Integer(), nullable=False),
+    sa.Column('sessions', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['package_id'], ['imported_package.id'], name=op.f('fk_imp_service_total_package_id_imported_package')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_imp_service_total'))
+    )
+    with op.batch_alter_table('imp_service_total', schema=None) as batch_op:
+        batch_op.create_index('ix_imp_service_total_package', ['package_id'], unique=False)
 
     op.create_table('imp_stay',
     sa.Column('package_id', sa.Uuid(), nullable=False),
@@ -1004,6 +1024,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_imp_stay_centre_month')
 
     op.drop_table('imp_stay')
+    with op.batch_alter_table('imp_service_total', schema=None) as batch_op:
+        batch_op.drop_index('ix_imp_service_total_package')
+
+    op.drop_table('imp_service_total')
     with op.batch_alter_table('imp_service', schema=None) as batch_op:
         batch_op.drop_index('ix_imp_service_package')
         batch_op.drop_index('ix_imp_service_centre_month')
