@@ -33,9 +33,12 @@ from transit_centre.security.permissions import Actor
 
 @contextmanager
 def capture(db: Database, sink: list):
-    """Record the SELECT statements (with parameters) the code runs."""
+    """Record the queries (with parameters) the code runs: SELECTs and the temporary tables
+    headquarters' report materializes."""
+    kinds = ("SELECT", "CREATE TEMPORARY", "CREATE INDEX", "DROP TABLE")
+
     def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
-        if statement.lstrip().upper().startswith("SELECT"):
+        if statement.lstrip().upper().startswith(kinds):
             sink.append((statement, parameters))
 
     event.listen(db.engine, "before_cursor_execute", before)
