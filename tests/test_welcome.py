@@ -253,3 +253,23 @@ def test_sign_in_proposes_the_centre_of_this_computer_to_a_new_user(qtbot, qsett
     dialog = LoginDialog(db)  # nothing remembered in this user's settings
     qtbot.addWidget(dialog)
     assert dialog.centre.currentData() == str(centres["SIK"])
+
+
+@pytest.mark.parametrize("username, full_name, password", [
+    ("a\x00b", "Awa", PASSWORD),
+    ("x" * 10_000, "y" * 10_000, PASSWORD),
+    ("awa", "Awa\u202eDiallo", "p" * 5000),
+    ("", "", ""),
+    ("😀", "😀" * 3, "😀" * 12),
+])
+def test_first_run_hostile_input_gives_messages_never_a_crash(db, username, full_name, password):
+    from transit_centre.admin.first_run import complete_first_run
+    from transit_centre.errors import DomainError
+
+    try:
+        result = complete_first_run(db, username=username, full_name=full_name, password=password,
+                                    password_again=password, centre_code="GAO")
+    except DomainError as exc:
+        assert str(exc).strip()
+    else:  # accepted: then it is a usable account
+        assert authenticate(db, result.username, password).username == result.username
