@@ -6,6 +6,7 @@ both). Qt runs offscreen; settings and logs go to a temporary folder, never the 
 """
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import uuid
@@ -58,13 +59,32 @@ def empty_db(tmp_path) -> Iterator[Database]:
 def db(empty_db: Database) -> Database:
     """A database with the current schema and the reference data (centres, roles)."""
     from transit_centre.admin.centres import seed_centres
+    from transit_centre.casework.flags import seed_flag_types
     from transit_centre.security.users import seed_roles
 
     Base.metadata.create_all(empty_db.engine)
     with empty_db.transaction(Actor.system()) as s:
         seed_roles(s)
         seed_centres(s)
+        seed_flag_types(s)
     return empty_db
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_main_thread() -> Iterator[None]:
+    """As in the application (ui/gc_guard.py): garbage is collected on the GUI thread only,
+    never inside a background task that happens to allocate while Qt objects await collection."""
+    from PySide6.QtWidgets import QApplication
+
+    from transit_centre.ui import gc_guard
+
+    app = QApplication.instance()
+    if app is not None:
+        gc_guard.install(app)
+    else:
+        gc.disable()
+    yield
+    gc_guard.collect_if_due()
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from transit_centre.admin.settings import get_setting, register_default
@@ -65,6 +65,8 @@ class RollCallView:
 @dataclass(frozen=True)
 class AbsentResident:
     resident_id: uuid.UUID
+    stay_id: uuid.UUID
+    stay_version: int
     case_number: str
     name: str
     arrival_date: dt.date
@@ -173,19 +175,19 @@ def absent_residents(db: Database, actor: Actor, centre_id: uuid.UUID, *, days: 
     now = now or utcnow()
     limit = now - dt.timedelta(days=days)
     with db.transaction(actor, readonly=True) as s:
-        last_seen = func.coalesce(Resident.last_seen_at, None)
         rows = s.execute(
-            select(Resident, Stay.arrival_date)
+            select(Resident, Stay)
             .join(Stay, (Stay.resident_id == Resident.id) & Stay.departure_date.is_(None))
             .where(Stay.centre_id == centre_id)
-            .order_by(last_seen)
+            .order_by(Resident.last_seen_at)
         ).all()
         out = []
-        for resident, arrival in rows:
+        for resident, stay in rows:
+            arrival = stay.arrival_date
             seen = resident.last_seen_at
             reference = seen or dt.datetime.combine(arrival, dt.time(), tzinfo=dt.timezone.utc)
             if reference < limit:
-                out.append(AbsentResident(resident.id, resident.case_number,
+                out.append(AbsentResident(resident.id, stay.id, stay.version, resident.case_number,
                                           f"{resident.first_name} {resident.last_name}", arrival, seen,
                                           (now - reference).days))
         return out
