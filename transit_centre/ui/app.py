@@ -17,6 +17,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setOrganizationName("IOM Mali")
     QCoreApplication.setApplicationName("Transit Centre")
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    from transit_centre.ui.gc_guard import install as install_collector
+
+    install_collector(app)  # cycles collected on the GUI thread, never in a background task
     from transit_centre.ui.icons import app_icon
 
     app.setWindowIcon(app_icon())  # windows, taskbar and the About box
