@@ -134,6 +134,11 @@ def test_walk_one_case_to_departure_with_pocket_money(db, centres, make_actor, q
     cash.disburse_button.click()
     number = f"GAO-{TODAY.year}-R-000001"
     assert issued["receipt"].number == number and number in issued["label"]
+    from PySide6.QtWidgets import QMessageBox
+
+    box = cash.findChild(QMessageBox, "receiptIssuedBox")
+    assert box is not None and box.isVisible() and number in box.text()
+    box.accept()
     assert cash.to_disburse.rowCount() == 0
     assert cash.receipts.rowCount() == 1 and cash.receipts.item(0, 0).text() == number
     assert "25" in cash.summary.text()
