@@ -112,3 +112,13 @@ class Errors:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationError(self.errors)
+
+
+def as_uuid(value: object) -> uuid.UUID | None:
+    """An id given as UUID or text; None when it is not a valid id (then "not found")."""
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from transit_centre.casework.flags import enforce_flags
+from transit_centre.casework_enums import FlagEffect
 from transit_centre.admin.settings import get_settings, register_default, set_setting
 from transit_centre.avrr import rules
 from transit_centre.avrr.cases import OPEN_STATUSES, case_centre
@@ -369,6 +371,7 @@ def _disburse(session: Session, actor: Actor, grant: CashGrant, data: Disburseme
     if grant.status != GrantStatus.APPROVED:
         raise RuleViolation(_("This grant has not been approved yet."))
     _refuse_cancelled_case(session, grant)
+    enforce_flags(session, grant.resident_id, FlagEffect.BLOCK_DISBURSEMENT)
     if grant.approved_by is not None and grant.approved_by == actor.user_id:
         raise RuleViolation(_("You approved this grant: another cash officer must disburse it."))
     amount = data.amount if data.amount is not None else grant.approved_amount

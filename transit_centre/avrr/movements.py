@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from transit_centre.casework.flags import enforce_flags
+from transit_centre.casework_enums import FlagEffect
 from transit_centre.avrr import rules
 from transit_centre.avrr.cases import OPEN_STATUSES, _record_step
 from transit_centre.common import Errors, check_version, get, next_number
@@ -341,6 +343,8 @@ def mark_departed(db: Database, actor: Actor, movement_id: uuid.UUID, departed_o
             raise RuleViolation(_("The movement has no travellers."))
         movement.departure_date = day
         _refuse_unready(s, movement)
+        for _link, case in travellers:  # a flag refuses the departure even without an open stay
+            enforce_flags(s, case.resident_id, FlagEffect.BLOCK_CHECK_OUT)
         for _link, case in travellers:
             _record_step(s, actor, case, ReturnStep.DEPARTED, day,
                          details={"movement_id": str(movement.id), "movement": movement.reference})

@@ -15,7 +15,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from transit_centre.care.enums import ConsultationType, FitStatus, MhpssType, ReferralOutcome, subtype_label
-from transit_centre.common import Errors, check_version, get
+from transit_centre.common import Errors, as_uuid, check_version, get
 from transit_centre.db.audit import audit_entry
 from transit_centre.db.base import utcnow
 from transit_centre.db.engine import Database
@@ -226,14 +226,6 @@ def check_quantity(errors: Errors, quantity: Any, high: int = 100) -> int:
         return 1
     return quantity
 
-
-def as_uuid(value: Any) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError):
-        return None
 
 
 def resident_in_centre(session: Session, resident_id: Any, centre_id: uuid.UUID) -> Resident:

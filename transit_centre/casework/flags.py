@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from transit_centre.casework_enums import FlagEffect
-from transit_centre.common import Errors, check_version, get
+from transit_centre.common import Errors, as_uuid, check_version, get
 from transit_centre.db.base import utcnow
 from transit_centre.db.engine import Database
 from transit_centre.db.models import FlagType, Resident, ResidentFlag
@@ -209,6 +209,13 @@ def enforce_flags(session: Session, resident_id: uuid.UUID, effect: FlagEffect) 
     if flags:
         template = _(_BLOCK_MESSAGES[effect])
         raise RuleViolation("\n".join(template.format(flag=_name(f.flag_type), reason=f.reason) for f in flags))
+
+
+def advice(db: Database, actor: Actor, resident_id: uuid.UUID, effect: FlagEffect) -> list[str]:
+    """The advice lines a screen shows before checking a resident in or out."""
+    actor.require(Permission.RESIDENT_READ)
+    with db.transaction(actor, readonly=True) as s:
+        return flag_advice(s, as_uuid(resident_id), effect)
 
 
 def flag_advice(session: Session, resident_id: uuid.UUID, effect: FlagEffect) -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from transit_centre.common import Errors, check_version, fold, get
+from transit_centre.common import Errors, as_uuid, check_version, fold, get
 from transit_centre.db.engine import Database
 from transit_centre.db.models import Bed, Centre, Resident, Room, Stay
 from transit_centre.enums import BedKind
@@ -54,15 +54,6 @@ def occupants(session: Session, bed_ids: list[uuid.UUID] | None = None) -> dict[
         query = query.where(Stay.bed_id.in_(bed_ids))
     return {bed_id: f"{case} – {first} {last}" for bed_id, case, first, last in session.execute(query)}
 
-
-def as_uuid(value: object) -> uuid.UUID | None:
-    """An id given as UUID or text; None when it is not a valid id (then "not found")."""
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        return None
 
 
 def _bed_view(bed: Bed, occupant: str | None = None) -> BedView:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from transit_centre.casework.flags import enforce_flags
+from transit_centre.casework_enums import FlagEffect
 from transit_centre.common import clean
 from transit_centre.db.engine import Database
 from transit_centre.db.models import Bed, Resident, Room, Stay
@@ -104,11 +106,14 @@ def close_open_stay(session: Session, resident_id: uuid.UUID, day: dt.date,
                     reason: DepartureReason, note: str | None = None) -> Stay | None:
     """Close the resident's open stay on ``day`` (frees the bed); None if they had none.
 
-    No permission check: the calling service has done it. Refuses a departure before arrival.
+    No permission check: the calling service has done it. Refuses a departure before arrival,
+    and a departure (or transfer) that an active flag on the resident refuses.
     """
     stay = open_stay(session, resident_id, for_update=True)
     if stay is None:
         return None
+    enforce_flags(session, resident_id, FlagEffect.BLOCK_TRANSFER if reason == DepartureReason.TRANSFER
+                  else FlagEffect.BLOCK_CHECK_OUT)
     if day < stay.arrival_date:
         raise RuleViolation(_("The departure date cannot be before the arrival date ({date}).").format(
             date=format_date(stay.arrival_date)))
