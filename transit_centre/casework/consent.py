@@ -55,7 +55,7 @@ def record_consent(db: Database, actor: Actor, resident_id: uuid.UUID, partner: 
                    given_on: dt.date | None = None) -> ConsentView:
     actor.require(Permission.RESIDENT_WRITE)
     errors = Errors()
-    partner_ = errors.text("partner", partner, required=True)
+    partner_ = errors.text("partner", partner, required=True, max_length=200)
     errors.raise_if_any()
     with db.transaction(actor) as s:
         resident = get(s, Resident, resident_id, _("resident"))
@@ -75,6 +75,9 @@ def withdraw_consent(db: Database, actor: Actor, consent_id: uuid.UUID, reason: 
     errors.raise_if_any()
     with db.transaction(actor) as s:
         consent = get(s, SharingConsent, consent_id, _("consent"))
+        actor.require(Permission.RESIDENT_WRITE, get(s, Resident, consent.resident_id, _("resident")).centre_id)
+        if consent.voided_at is not None:
+            raise RuleViolation(_("This consent was already withdrawn."))
         consent.voided_at, consent.voided_by, consent.void_reason = utcnow(), actor.user_id, reason_
         s.flush()
         return _view(consent)

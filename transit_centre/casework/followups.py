@@ -180,6 +180,16 @@ def follow_ups(db: Database, actor: Actor, *, mine: bool = False, overdue_only: 
         return _views(s, query)
 
 
+def possible_owners(db: Database, actor: Actor, centre_id: uuid.UUID | None = None) -> list[tuple[uuid.UUID, str]]:
+    """Active staff who work in the centre (plus headquarters accounts), by name: who a task can go to."""
+    actor.require(Permission.RESIDENT_READ)
+    centre = centre_id or actor.current_centre_id
+    with db.transaction(actor, readonly=True) as s:
+        users = s.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name))
+        return [(u.id, u.full_name or u.username) for u in users
+                if centre is None or not u.centres or any(c.id == centre for c in u.centres)]
+
+
 def count_overdue(db: Database, actor: Actor, today: dt.date | None = None) -> int:
     return len(follow_ups(db, actor, overdue_only=True, today=today, limit=10_000))
 
@@ -189,5 +199,5 @@ def title_text(view: FollowUpView) -> str:
     return _(view.title) if view.automatic else view.title
 
 
-__all__ = ["FollowUpView", "create_follow_up", "close_follow_up", "follow_ups", "count_overdue",
+__all__ = ["FollowUpView", "create_follow_up", "close_follow_up", "follow_ups", "count_overdue", "possible_owners",
            "run_follow_up_rules", "register_rule", "add_rule_follow_up", "title_text"]

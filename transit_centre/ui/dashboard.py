@@ -24,15 +24,19 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QTabWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from transit_centre.casework import followups
 from transit_centre.enums import GrantKind, ReturnStep, ServiceKind
+from transit_centre.errors import DomainError
 from transit_centre.i18n import _, format_date, format_number, format_percent, format_xof
 from transit_centre.reports.dashboard import DashboardView, dashboard
+from transit_centre.security.permissions import Permission
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.worker import run_task
 
@@ -48,16 +52,18 @@ def _table(name: str, headers: list[str]) -> QTableWidget:
     return table
 
 
-def _fill(table: QTableWidget, rows: list[tuple]) -> None:
+def _fill(table: QTableWidget, rows: list[tuple], *, figures: bool = True) -> None:
+    """Rows of text; with ``figures`` the columns after the first are right-aligned numbers."""
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             item = QTableWidgetItem(str(value))
-            if c > 0:
+            if c > 0 and figures:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(r, c, item)
     table.resizeColumnsToContents()
-    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    stretched = 0 if figures else 2  # the task's text takes the room in the follow-up lists
+    table.horizontalHeader().setSectionResizeMode(stretched, QHeaderView.ResizeMode.Stretch)
 
 
 def _value_axis(top: int) -> QValueAxis:
@@ -128,8 +134,21 @@ class DashboardPage(QWidget):
         side_layout.addWidget(self._box(_("Returns in the pipeline"), self.pipeline))
         side_layout.addWidget(self._box(_("Cash disbursed this month"), self.cash))
         grid.addWidget(side, 1, 1)
+        # Follow-ups: the user's own open tasks, and every overdue task of the centre.
+        self.my_tasks = _table("myTasksTable", [_("Due date"), _("Resident"), _("Task")])
+        self.overdue_tasks = _table("overdueTasksTable", [_("Due date"), _("Resident"), _("Task"), _("Owner")])
+        self.task_tabs = QTabWidget()
+        self.task_tabs.setObjectName("taskTabs")
+        self.task_tabs.addTab(self.my_tasks, _("My tasks"))
+        self.task_tabs.addTab(self.overdue_tasks, _("Overdue"))
+        for table in (self.my_tasks, self.overdue_tasks):
+            table.doubleClicked.connect(lambda index, t=table: self.open_resident(t, index.row()))
+        self.tasks_box = self._box(_("Follow-ups"), self.task_tabs)
+        self.tasks_box.setVisible(ctx.actor.can(Permission.RESIDENT_READ))
+        grid.addWidget(self.tasks_box, 2, 0, 1, 2)
         grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 2)
+        grid.setRowStretch(2, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(grid, 1)
@@ -147,7 +166,49 @@ class DashboardPage(QWidget):
     def refresh(self) -> None:
         self.status.setText(_("Loading…"))
         db, actor, centre_id = self.ctx.db, self.ctx.actor, self.ctx.centre_id
-        self._task = run_task(self, lambda report: dashboard(db, actor, centre_id), self.show_view, self._failed)
+        with_tasks = actor.can(Permission.RESIDENT_READ)
+
+        def load(_report):  # noqa: ANN001, ANN202
+            view = dashboard(db, actor, centre_id)
+            if not with_tasks:
+                return view, [], []
+            return (view, followups.follow_ups(db, actor, mine=True),
+                    followups.follow_ups(db, actor, overdue_only=True))
+
+        self._task = run_task(self, load, self._loaded, self._failed)
+
+    def _loaded(self, result: tuple) -> None:
+        view, mine, overdue = result
+        self.show_view(view)
+        self.show_tasks(mine, overdue)
+
+    def show_tasks(self, mine: list, overdue: list) -> None:
+        self.tasks = {"myTasksTable": mine, "overdueTasksTable": overdue}
+        _fill(self.my_tasks, [(format_date(t.due_date), f"{t.case_number} – {t.resident_name}",
+                               followups.title_text(t)) for t in mine], figures=False)
+        _fill(self.overdue_tasks, [(format_date(t.due_date), f"{t.case_number} – {t.resident_name}",
+                                    followups.title_text(t), t.owner_name) for t in overdue], figures=False)
+        for row, task in enumerate(mine):
+            if task.overdue():
+                for col in range(self.my_tasks.columnCount()):
+                    self.my_tasks.item(row, col).setForeground(QColor("#b00020"))
+        self.task_tabs.setTabText(0, _("My tasks ({n})").format(n=format_number(len(mine))))
+        self.task_tabs.setTabText(1, _("Overdue ({n})").format(n=format_number(len(overdue))))
+
+    def open_resident(self, table: QTableWidget, row: int) -> None:
+        tasks = getattr(self, "tasks", {}).get(table.objectName(), [])
+        if not 0 <= row < len(tasks):
+            return
+        from transit_centre.ui.resident_detail import ResidentDetailDialog
+
+        try:
+            ResidentDetailDialog(self.ctx, tasks[row].resident_id, self).exec()
+        except DomainError as exc:
+            from transit_centre.ui.errors import show_error
+
+            show_error(self, exc)
+            return
+        self.refresh()
 
     def _failed(self, exc: BaseException) -> None:
         from transit_centre.ui.errors import show_error

@@ -35,6 +35,7 @@ from transit_centre.registry.inputs import DocumentInput, VulnerabilityInput
 from transit_centre.registry.residents import ResidentDetail, get_resident, record_consent, set_photo
 from transit_centre.registry.timeline import resident_timeline
 from transit_centre.security.permissions import Permission
+from transit_centre.ui.casework_tab import CaseworkTab
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error
 from transit_centre.ui.print_preview import print_button
@@ -162,6 +163,8 @@ class ResidentDetailDialog(QDialog):
         if self.can_write:
             household_layout.addLayout(join)
         self.tabs.addTab(household_page, _("Household"))
+        self.casework = CaseworkTab(ctx, resident_id, self.detail.resident.centre_id)
+        self.tabs.addTab(self.casework, _("Flags and follow-ups"))
         self.timeline = _table([_("Date"), _("Event"), _("Detail")], "timelineTable")
         self.tabs.addTab(self.timeline, _("Timeline"))
 

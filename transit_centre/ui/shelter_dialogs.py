@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from transit_centre.admin.centres import list_centres
+from transit_centre.casework.flags import advice as flag_advice
+from transit_centre.casework_enums import FlagEffect
 from transit_centre.enums import DepartureReason
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _, format_date, format_number, format_percent
@@ -81,10 +83,28 @@ class _ServiceDialog(QDialog):
         self.header.setObjectName("dialogHeader")
         self.header.setWordWrap(True)
         layout.addWidget(self.header)
+        self.advice = QLabel()
+        self.advice.setObjectName("flagAdvice")
+        self.advice.setWordWrap(True)
+        self.advice.setStyleSheet("background: #fff3cd; border: 1px solid #e0c36c; padding: 6px;")
+        self.advice.hide()
+        layout.addWidget(self.advice)
         layout.addLayout(self.form)
         layout.addWidget(self.errors.general_label())
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
+
+    def show_flags(self, resident_id: uuid.UUID | None, *groups: tuple[FlagEffect, str]) -> None:
+        """The resident's flags that matter here (advice, or an action the service will refuse)."""
+        lines: list[str] = []
+        if resident_id is not None:
+            for effect, heading in groups:
+                found = flag_advice(self.ctx.db, self.ctx.actor, resident_id, effect)
+                if found:
+                    lines.append(heading)
+                    lines.extend("• " + line for line in found)
+        self.advice.setText("\n".join(lines))
+        self.advice.setVisible(bool(lines))
 
     def call(self) -> admission.StayView:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -147,6 +167,8 @@ class CheckInDialog(_ServiceDialog):
         self.reason = self._reason_field()
         self.header.setText(_("Admission to {centre}. Residents already present somewhere are not listed.")
                             .format(centre=ctx.centre_name or ""))
+        self.results.currentItemChanged.connect(
+            lambda *_a: self.show_flags(self.selected_resident(), (FlagEffect.ADVISE_CHECK_IN, _("Advice:"))))
         self.search.setFocus()
         if preset is not None:  # a household member proposed after the previous admission
             self.search.blockSignals(True)
@@ -245,6 +267,8 @@ class TransferDialog(_ServiceDialog):
         super().__init__(ctx, parent, _("Transfer to another centre"), "transferDialog")
         self.resident = resident
         self.header.setText(_who(resident))
+        self.show_flags(resident.resident_id,
+                        (FlagEffect.BLOCK_TRANSFER, _("Transfer is refused while these flags are set:")))
         self.centre = QComboBox()
         self.centre.setObjectName("centreCombo")
         self.centre.addItem("", None)
@@ -306,6 +330,8 @@ class CheckOutDialog(_ServiceDialog):
         self.note.setObjectName("departureNote")
         self.note.setFixedHeight(70)
         self.errors.add_row(self.form, _("Note (required for “Other”)"), "note", self.note)
+        self.show_flags(resident.resident_id, (FlagEffect.ADVISE_CHECK_OUT, _("Advice:")),
+                        (FlagEffect.BLOCK_CHECK_OUT, _("Check-out is refused while these flags are set:")))
 
     def call(self) -> admission.StayView:
         return admission.check_out(self.ctx.db, self.ctx.actor, self.resident.stay_id,
