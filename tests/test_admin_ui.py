@@ -56,7 +56,8 @@ def test_tabs_follow_the_role(qtbot, qsettings_isolated, db, admin, make_actor):
     spec = next(p for p in PAGES if p.key == "administration")
     assert spec.visible(admin) and spec.visible(make_actor(Role.MANAGER))
     assert not spec.visible(make_actor(Role.CASEWORKER)) and not spec.visible(make_actor(Role.MEDICAL))
-    assert _page(qtbot, db, admin).tab_keys() == ["users", "centres", "settings", "audit", "backups"]
+    assert _page(qtbot, db, admin).tab_keys() == ["users", "centres", "settings", "flag_types", "distribution_rules",
+                                                  "audit", "backups"]
     assert _page(qtbot, db, make_actor(Role.MANAGER)).tab_keys() == ["audit", "backups"]
     assert _page(qtbot, db, make_actor(Role.HQ, centre=None)).tab_keys() == ["audit"]
 

@@ -144,3 +144,44 @@ def test_dashboard_lists_my_tasks_and_the_overdue(db, centres, make_actor, qtbot
     qtbot.waitUntil(lambda: page.my_tasks.rowCount() == 2, timeout=10000)
     assert page.overdue_tasks.rowCount() == 1 and page.overdue_tasks.item(0, 2).text() == "Contrôle tension"
     assert page.task_tabs.tabText(0) == "My tasks (2)" and page.task_tabs.tabText(1) == "Overdue (1)"
+
+
+def test_administrator_defines_a_flag_type_and_a_distribution_rule(db, centres, make_actor, qtbot,
+                                                                   qsettings_isolated):
+    from transit_centre.casework import distribution
+    from transit_centre.casework_enums import FlagEffect
+    from transit_centre.enums import ServiceKind
+    from transit_centre.ui.casework_admin import DistributionRulesAdmin, FlagTypesAdmin
+
+    admin = make_actor(Role.ADMIN, centre=None)
+    tab = FlagTypesAdmin(_ctx(db, admin))
+    qtbot.addWidget(tab)
+    shipped = tab.table.rowCount()
+    tab.new()
+    tab.code.setText("escort_required")
+    tab.name_fr.setText("")
+    assert tab.save() is False and tab.errors.labels["name_fr"].isVisibleTo(tab)
+    tab.name_fr.setText("Escorte obligatoire")
+    tab.name_en.setText("Escort required")
+    tab.effects[FlagEffect.BLOCK_CHECK_OUT].setChecked(True)
+    assert tab.save() is True and tab.table.rowCount() == shipped + 1
+    created = next(t for t in flags.list_flag_types(db, admin) if t.code == "escort_required")
+    assert created.effects == (FlagEffect.BLOCK_CHECK_OUT,) and created.name_en == "Escort required"
+
+    rules = DistributionRulesAdmin(_ctx(db, admin))
+    qtbot.addWidget(rules)
+    rules.kind.set_value(ServiceKind.NFI_KIT)
+    rules.subtype.setCurrentIndex(1)
+    chosen = rules.subtype.currentData()
+    rules.interval.setValue(30)
+    rules.per_period.setValue(2)  # a maximum per period without its length: refused next to the field
+    assert rules.save() is False and rules.errors.labels["period_days"].isVisibleTo(rules)
+    rules.period.setValue(90)
+    rules.excludes.item(2).setCheckState(rules.excludes.item(2).checkState().Checked)
+    rules.per_household.setChecked(True)
+    assert rules.save() is True and rules.table.rowCount() == 1
+    saved = distribution.list_rules(db, admin)[0]
+    assert (saved.kind, saved.subtype, saved.min_interval_days, saved.max_per_period, saved.period_days) == (
+        ServiceKind.NFI_KIT, chosen, 30, 2, 90)
+    assert saved.per_household and len(saved.excludes) == 1 and saved.max_per_day is None
+    assert "2 in 90 days" in rules.table.item(0, 4).text()

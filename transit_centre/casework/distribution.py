@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from transit_centre.care.enums import subtype_label
 from transit_centre.common import Errors, check_version, get
 from transit_centre.db.engine import Database
 from transit_centre.db.models import DistributionRule, Resident, ServiceRecord
@@ -148,7 +149,8 @@ def check_distribution(session: Session, kind: ServiceKind, subtype: str | None,
                                       "already received within the last {n} days",
                                       rule.min_interval_days).format(n=rule.min_interval_days)
                 elif excluded:
-                    reason = _("received {other}, which excludes this kit").format(other=excluded[0])
+                    reason = _("received {other}, which excludes this kit").format(
+                        other=subtype_label(rule.kind, excluded[0]))
             if reason is None and rule.max_per_day:
                 today_count = sum(q for s_, w, q in past if w == day) + given_now[key]
                 if today_count + quantity > rule.max_per_day:

@@ -41,12 +41,16 @@ ADMIN_TABS: list[AdminTab] = [
              _perm(Permission.CENTRE_ADMIN)),
     AdminTab("settings", N_("Settings"), "transit_centre.ui.settings_admin:SettingsAdmin",
              _perm(Permission.SETTINGS_ADMIN)),
+    AdminTab("flag_types", N_("Flags"), "transit_centre.ui.casework_admin:FlagTypesAdmin",
+             _perm(Permission.FLAG_ADMIN)),
+    AdminTab("distribution_rules", N_("Distribution rules"), "transit_centre.ui.casework_admin:DistributionRulesAdmin",
+             _perm(Permission.SETTINGS_ADMIN)),
     AdminTab("audit", N_("Audit log"), "transit_centre.ui.audit_viewer:AuditViewer", _perm(Permission.AUDIT_READ)),
     AdminTab("backups", N_("Backups"), "transit_centre.ui.backups_admin:BackupsAdmin", _perm(Permission.BACKUP)),
 ]
 
 ADMIN_PERMISSIONS = (Permission.USER_ADMIN, Permission.CENTRE_ADMIN, Permission.SETTINGS_ADMIN,
-                     Permission.AUDIT_READ, Permission.BACKUP)
+                     Permission.FLAG_ADMIN, Permission.AUDIT_READ, Permission.BACKUP)
 
 
 def administration_visible(actor: Actor) -> bool:
