@@ -333,10 +333,11 @@ def test_fixture_has_men_and_women(db, present):
     assert sexes == {Sex.MALE, Sex.FEMALE}
 
 
-# --- casework rules applied by the services (when that capability is installed) -----------
+# --- casework rules applied by the care services -----------------------------------------
 
 def test_distribution_rules_skip_residents(db, centres, make_actor, present):
-    rules = pytest.importorskip("transit_centre.casework.distribution")
+    from transit_centre.casework import distribution as rules
+
     rules.save_rule(db, make_actor(Role.ADMIN), kind=ServiceKind.NFI_KIT, subtype="hygiene_kit",
                     min_interval_days=30)
     cw = make_actor(Role.CASEWORKER)
@@ -351,7 +352,6 @@ def test_distribution_rules_skip_residents(db, centres, make_actor, present):
 
 
 def test_referral_without_consent_is_refused(db, centres, make_actor, present):
-    pytest.importorskip("transit_centre.casework.consent")
     cw = make_actor(Role.CASEWORKER)
     partner = referrals.save_partner(db, cw, name="Clinique juridique")
     with pytest.raises(RuleViolation):

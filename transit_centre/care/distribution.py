@@ -7,7 +7,6 @@ writes one ``ServiceRecord`` per resident so the record of who received what is 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from transit_centre.care.enums import MealType, NfiKit
+from transit_centre.casework.distribution import check_distribution
 from transit_centre.care.records import as_uuid, check_day, check_quantity, new_record
 from transit_centre.common import Errors
 from transit_centre.db.engine import Database
@@ -93,12 +93,8 @@ def _validate(kind: ServiceKind | str, subtype: str | None, day: dt.date | None,
 
 def _rule_skips(session: Session, kind: ServiceKind, subtype: str, ids: list[uuid.UUID], day: dt.date,
                 quantity: int) -> dict[uuid.UUID, str]:
-    """Residents the casework distribution rules refuse (none when that module is absent)."""
-    try:
-        module = importlib.import_module("transit_centre.casework.distribution")
-    except ImportError:
-        return {}
-    return module.check_distribution(session, kind, subtype, ids, day, quantity)
+    """Residents the casework distribution rules refuse, with the reason."""
+    return check_distribution(session, kind, subtype, ids, day, quantity)
 
 
 def _plan(session: Session, actor: Actor, centre_id: uuid.UUID, kind: ServiceKind, subtype: str, day: dt.date,

@@ -7,13 +7,13 @@ A referral outside the centre passes the casework consent gate when that module 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
+from transit_centre.casework.consent import require_sharing_consent
 from transit_centre.care.enums import CounsellingType, PartnerSector, ReferralArea, ReferralOutcome
 from transit_centre.care.records import (
     ServiceView,
@@ -149,12 +149,8 @@ def save_partner(db: Database, actor: Actor, *, name: str, sector: PartnerSector
 
 def _consent_gate(session, actor: Actor, resident_id: uuid.UUID, partner: str,  # noqa: ANN001
                   override_reason: str | None) -> None:
-    """The casework consent gate, applied when that capability is installed."""
-    try:
-        module = importlib.import_module("transit_centre.casework.consent")
-    except ImportError:
-        return
-    module.require_sharing_consent(session, actor, resident_id, partner, override_reason)
+    """The casework consent gate: recorded consent, or a manager's audited override."""
+    require_sharing_consent(session, actor, resident_id, partner, override_reason)
 
 
 def record_referral(db: Database, actor: Actor, resident_id: uuid.UUID, *, partner_id: uuid.UUID,

@@ -21,8 +21,9 @@ from transit_centre.casework_enums import FollowUpKind, FollowUpStatus
 from transit_centre.common import Errors, check_version, get
 from transit_centre.db.base import utcnow
 from transit_centre.db.engine import Database
-from transit_centre.db.models import FollowUp, Resident, Stay, User, Vulnerability
-from transit_centre.enums import VulnerabilityKind
+from transit_centre.avrr.rules import latest_fit_to_travel
+from transit_centre.db.models import FollowUp, Movement, MovementCase, Resident, ReturnCase, Stay, User, Vulnerability
+from transit_centre.enums import MovementStatus, VulnerabilityKind
 from transit_centre.errors import NotFound, RuleViolation
 from transit_centre.i18n import N_, _
 from transit_centre.security.permissions import Actor, Permission
@@ -138,8 +139,29 @@ def run_follow_up_rules(session: Session, centre_ids: frozenset[uuid.UUID] | Non
                             centre_id=centre_id, kind=FollowUpKind.BEST_INTEREST,
                             title=N_("Best-interest assessment and family tracing"),
                             due=identified_on + dt.timedelta(days=BEST_INTEREST_DAYS))
+    _fit_to_travel_rule(session, centre_ids)
     for rule in _EXTRA_RULES:
         rule(session, centre_ids)
+
+
+def _fit_to_travel_rule(session: Session, centre_ids: frozenset[uuid.UUID] | None) -> None:
+    """A traveller on a planned movement whose fit-to-travel expires before the departure gets a
+    task to renew it, due on the expiry date (one per booking)."""
+    query = select(MovementCase.id, ReturnCase.resident_id, Movement.departure_date, Movement.centre_id) \
+        .join(Movement, Movement.id == MovementCase.movement_id) \
+        .join(ReturnCase, ReturnCase.id == MovementCase.return_case_id) \
+        .outerjoin(FollowUp, and_(FollowUp.rule == RULE_FIT, FollowUp.source_id == MovementCase.id)) \
+        .where(Movement.status == MovementStatus.PLANNED, MovementCase.voided_at.is_(None), FollowUp.id.is_(None))
+    if centre_ids is not None:
+        query = query.where(Movement.centre_id.in_(centre_ids))
+    for link_id, resident_id, departure, centre_id in session.execute(query).all():
+        fit = latest_fit_to_travel(session, resident_id)
+        if fit is None or fit.valid_until is None or fit.valid_until >= departure:
+            continue  # none at all is a readiness problem the movement screen already shows
+        _add_rule_follow_up(session, rule=RULE_FIT, source_id=link_id, resident_id=resident_id,
+                            centre_id=centre_id, kind=FollowUpKind.FIT_TO_TRAVEL,
+                            title=N_("Renew the fit-to-travel: it expires before the departure"),
+                            due=fit.valid_until)
 
 
 # Rules that need other capabilities' tables (movements, fit-to-travel) register here.
