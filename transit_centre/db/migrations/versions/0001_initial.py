@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 10:42:08.976947
+Create Date: 2026-11-23 11:49:03.834619
 """
 from __future__ import annotations
 
