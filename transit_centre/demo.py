@@ -70,6 +70,7 @@ EXTENSIONS: list[str] = [
     "transit_centre.registry.tokens:demo_extension",
     "transit_centre.care.demo:extend",
     "transit_centre.avrr.demo:extend",
+    "transit_centre.casework.demo:extend",
 ]
 BATCH = 5000
 

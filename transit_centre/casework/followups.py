@@ -180,7 +180,8 @@ def add_rule_follow_up(session: Session, **kwargs) -> None:  # noqa: ANN003
 def follow_ups(db: Database, actor: Actor, *, mine: bool = False, overdue_only: bool = False,
                resident_id: uuid.UUID | None = None, include_closed: bool = False,
                today: dt.date | None = None, limit: int = 200) -> list[FollowUpView]:
-    """Open follow-ups of the user's centres (or only theirs / only overdue / of one resident)."""
+    """Open follow-ups of the centre signed in to (else of every centre the user sees); only theirs,
+    only overdue, or those of one resident."""
     actor.require(Permission.RESIDENT_READ)
     today = today or dt.date.today()
     with db.transaction(actor) as s:
@@ -189,10 +190,10 @@ def follow_ups(db: Database, actor: Actor, *, mine: bool = False, overdue_only: 
         if not include_closed:
             query = query.where(FollowUp.status == FollowUpStatus.OPEN)
         visible = actor.visible_centres()
-        if visible is not None:
+        if actor.current_centre_id is not None and resident_id is None:
+            query = query.where(FollowUp.centre_id == actor.current_centre_id)  # the centre signed in to
+        elif visible is not None:
             query = query.where(FollowUp.centre_id.in_(visible))
-        elif actor.current_centre_id is not None:
-            query = query.where(FollowUp.centre_id == actor.current_centre_id)
         if mine:
             query = query.where(FollowUp.owner_id == actor.user_id)
         if overdue_only:

@@ -62,8 +62,12 @@ def _fill(table: QTableWidget, rows: list[tuple], *, figures: bool = True) -> No
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(r, c, item)
     table.resizeColumnsToContents()
-    stretched = 0 if figures else 2  # the task's text takes the room in the follow-up lists
-    table.horizontalHeader().setSectionResizeMode(stretched, QHeaderView.ResizeMode.Stretch)
+    header = table.horizontalHeader()
+    if figures:
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    else:  # the task's text takes the room in the follow-up lists
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
 
 
 def _value_axis(top: int) -> QValueAxis:
