@@ -8,7 +8,6 @@ import uuid
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -33,21 +32,10 @@ from transit_centre.i18n import _, format_date
 from transit_centre.security.permissions import Permission
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error
-from transit_centre.ui.widgets import EnumCombo, FieldErrors, date_edit, required
+from transit_centre.ui.widgets import EnumCombo, FieldErrors, date_edit, read_only_table, required
 
 OVERDUE_COLOUR = QColor("#f8d7da")
 
-
-def _table(headers: list[str], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
 
 
 def _fill(table: QTableWidget, rows: list[tuple[object, list[str]]], colour_rows: set[int] = frozenset()) -> None:
@@ -82,12 +70,43 @@ def _buttons(actions: list[tuple[str, str, object]], visible: bool) -> tuple[QHB
     return row, made
 
 
-class SetFlagDialog(QDialog):
+class _FormDialog(QDialog):
+    """A form whose Save calls ``store()``; a field's message shows next to it, the dialog stays open."""
+
+    result_view = None
+
+    def finish(self, form: QFormLayout) -> None:
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("saveButton")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.errors.general_label())
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def store(self):  # noqa: ANN201  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def save(self) -> None:
+        self.errors.clear()
+        try:
+            self.result_view = self.store()
+        except ValidationError as exc:
+            self.errors.show(exc)
+            return
+        except DomainError as exc:
+            show_error(self, exc)
+            return
+        self.accept()
+
+
+class SetFlagDialog(_FormDialog):
     """Choose a flag type and say why; the service refuses an empty reason."""
 
     def __init__(self, ctx: UiContext, resident_id: uuid.UUID, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx, self.resident_id, self.flag = ctx, resident_id, None
+        self.ctx, self.resident_id = ctx, resident_id
         self.setObjectName("setFlagDialog")
         self.setWindowTitle(_("Set a flag"))
         self.kind = QComboBox()
@@ -109,42 +128,25 @@ class SetFlagDialog(QDialog):
         self.errors.add_row(form, _("Flag"), "flag_type", self.kind)
         form.addRow(_("What it does"), self.effects)
         self.errors.add_row(form, required(_("Reason")), "reason", self.reason)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("saveButton")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.errors.general_label())
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        self.finish(form)
         self._show_effects()
 
     def _show_effects(self) -> None:
         self.effects.setText(str(self.kind.currentData(Qt.ItemDataRole.ToolTipRole) or ""))
 
-    def save(self) -> None:
-        self.errors.clear()
+    def store(self) -> flags.ResidentFlagView:
         if self.kind.currentData() is None:
-            self.errors.show(ValidationError({"flag_type": _("Choose the flag.")}))
-            return
-        try:
-            self.flag = flags.set_flag(self.ctx.db, self.ctx.actor, self.resident_id, self.kind.currentData(),
-                                       self.reason.toPlainText())
-        except ValidationError as exc:
-            self.errors.show(exc)
-            return
-        except DomainError as exc:
-            show_error(self, exc)
-            return
-        self.accept()
+            raise ValidationError({"flag_type": _("Choose the flag.")})
+        return flags.set_flag(self.ctx.db, self.ctx.actor, self.resident_id, self.kind.currentData(),
+                              self.reason.toPlainText())
 
 
-class FollowUpDialog(QDialog):
+class FollowUpDialog(_FormDialog):
     """A task on the resident: kind, what to do, due date, who does it."""
 
     def __init__(self, ctx: UiContext, resident_id: uuid.UUID, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx, self.resident_id, self.follow_up = ctx, resident_id, None
+        self.ctx, self.resident_id = ctx, resident_id
         self.setObjectName("followUpDialog")
         self.setWindowTitle(_("New follow-up"))
         self.kind = EnumCombo(FollowUpKind)
@@ -171,14 +173,7 @@ class FollowUpDialog(QDialog):
         self.errors.add_row(form, required(_("Due date")), "due_date", self.due)
         form.addRow(_("Owner"), self.owner)
         self.errors.add_row(form, _("Note"), "note", self.note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("saveButton")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.errors.general_label())
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        self.finish(form)
         self._default_title()
 
     def _default_title(self) -> None:
@@ -187,20 +182,10 @@ class FollowUpDialog(QDialog):
             kind = self.kind.value()
             self.title.setText("" if kind == FollowUpKind.OTHER else kind.label)
 
-    def save(self) -> None:
-        self.errors.clear()
-        try:
-            self.follow_up = followups.create_follow_up(
-                self.ctx.db, self.ctx.actor, self.resident_id, kind=self.kind.value(), title=self.title.text(),
-                due_date=self.due.date().toPython(), owner_id=self.owner.currentData(),
-                note=self.note.toPlainText())
-        except ValidationError as exc:
-            self.errors.show(exc)
-            return
-        except DomainError as exc:
-            show_error(self, exc)
-            return
-        self.accept()
+    def store(self) -> followups.FollowUpView:
+        return followups.create_follow_up(
+            self.ctx.db, self.ctx.actor, self.resident_id, kind=self.kind.value(), title=self.title.text(),
+            due_date=self.due.date().toPython(), owner_id=self.owner.currentData(), note=self.note.toPlainText())
 
 
 class CaseworkTab(QWidget):
@@ -212,15 +197,15 @@ class CaseworkTab(QWidget):
         can_flag = ctx.actor.can(Permission.FLAG_WRITE, centre_id)
         can_write = ctx.actor.can(Permission.RESIDENT_WRITE, centre_id)
 
-        self.flags_table = _table([_("Flag"), _("Reason"), _("Since"), _("Set by"), _("What it does")], "flagsTable")
+        self.flags_table = read_only_table([_("Flag"), _("Reason"), _("Since"), _("Set by"), _("What it does")], "flagsTable")
         flag_row, _made = _buttons([(_("Set a flag…"), "setFlagButton", self.set_flag),
                                     (_("Remove…"), "removeFlagButton", self.remove_flag)], can_flag)
-        self.tasks_table = _table([_("Task"), _("Due date"), _("Owner"), _("Status")], "followUpsTable")
+        self.tasks_table = read_only_table([_("Task"), _("Due date"), _("Owner"), _("Status")], "followUpsTable")
         task_row, _made = _buttons([(_("New follow-up…"), "addFollowUpButton", self.add_follow_up),
                                     (_("Done"), "doneFollowUpButton", self.done_follow_up),
                                     (_("Cancel…"), "cancelFollowUpButton", self.cancel_follow_up)], True)
         _made[0].setVisible(can_write)
-        self.consents_table = _table([_("Partner"), _("Given on"), _("Recorded by"), _("Status")], "consentsTable")
+        self.consents_table = read_only_table([_("Partner"), _("Given on"), _("Recorded by"), _("Status")], "consentsTable")
         consent_row, _made = _buttons([(_("Record a consent…"), "addSharingConsentButton", self.add_consent),
                                        (_("Withdraw…"), "withdrawConsentButton", self.withdraw_consent)],
                                       can_write)

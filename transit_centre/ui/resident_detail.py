@@ -8,7 +8,6 @@ import uuid
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -39,21 +38,10 @@ from transit_centre.ui.casework_tab import CaseworkTab
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error
 from transit_centre.ui.print_preview import print_button
-from transit_centre.ui.widgets import CountryCombo, EnumCombo, FieldErrors, OptionalDateEdit
+from transit_centre.ui.widgets import CountryCombo, EnumCombo, FieldErrors, OptionalDateEdit, read_only_table
 
 PHOTO_SIZE = 160
 
-
-def _table(headers: list[str], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
 
 
 def _fill(table: QTableWidget, rows: list[list[str]], ids: list[uuid.UUID] | None = None) -> None:
@@ -132,13 +120,13 @@ class ResidentDetailDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("residentTabs")
         self.tabs.addTab(self._biodata_tab(), _("Biodata"))
-        self.documents = _table([_("Kind"), _("Number"), _("Issuing country"), _("Issued on"), _("Expires on"),
+        self.documents = read_only_table([_("Kind"), _("Number"), _("Issuing country"), _("Issued on"), _("Expires on"),
                                  _("Status")], "documentsTable")
         self.tabs.addTab(self._with_buttons(self.documents, [
             (_("Add…"), "addDocumentButton", self.add_document),
             (_("Void…"), "voidDocumentButton", self.void_document)]), _("Documents"))
         self.tabs.addTab(self._vulnerabilities_tab(), _("Vulnerabilities"))
-        self.members = _table([_("Case number"), _("Name"), _("Role"), _("Date of birth")], "membersTable")
+        self.members = read_only_table([_("Case number"), _("Name"), _("Role"), _("Date of birth")], "membersTable")
         household_page = QWidget()
         household_layout = QVBoxLayout(household_page)
         self.household_label = QLabel()
@@ -165,7 +153,7 @@ class ResidentDetailDialog(QDialog):
         self.tabs.addTab(household_page, _("Household"))
         self.casework = CaseworkTab(ctx, resident_id, self.detail.resident.centre_id)
         self.tabs.addTab(self.casework, _("Flags and follow-ups"))
-        self.timeline = _table([_("Date"), _("Event"), _("Detail")], "timelineTable")
+        self.timeline = read_only_table([_("Date"), _("Event"), _("Detail")], "timelineTable")
         self.tabs.addTab(self.timeline, _("Timeline"))
 
         self.edit_button = QPushButton(_("Edit…"))
@@ -223,7 +211,7 @@ class ResidentDetailDialog(QDialog):
 
     def _vulnerabilities_tab(self) -> QWidget:
         page = QWidget()
-        self.vulnerabilities = _table([_("Vulnerability"), _("Identified on"), _("Resolved on"), _("Status")],
+        self.vulnerabilities = read_only_table([_("Vulnerability"), _("Identified on"), _("Resolved on"), _("Status")],
                                       "vulnerabilitiesTable")
         add = QPushButton(_("Add…"))
         add.setObjectName("addVulnerabilityButton")

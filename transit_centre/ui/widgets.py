@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -179,3 +181,16 @@ class EnumCombo(QComboBox):
 def required(text: str) -> str:
     """Label text of a required field."""
     return _("{label} *").format(label=text)
+
+
+def read_only_table(headers: list[str], name: str) -> QTableWidget:
+    """A table of records: whole rows selected one at a time, never edited in place."""
+    table = QTableWidget(0, len(headers))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
