@@ -68,8 +68,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                              P.MEDICAL_NOTE_READ, P.PRINT}),
     Role.MHPSS: frozenset({P.RESIDENT_READ, P.SHELTER_READ, P.SERVICE_READ, P.MHPSS_RECORD,
                            P.MHPSS_NOTE_READ}),
+    # The cash officer corrects their own mistake: void (with a reason, audited) and reissue.
     Role.CASH_OFFICER: frozenset({P.RESIDENT_READ, P.RETURN_READ, P.CASH_READ, P.GRANT_DISBURSE,
-                                  P.PRINT, P.REPORT_READ}),
+                                  P.RECEIPT_VOID, P.PRINT, P.REPORT_READ}),
     Role.HQ: frozenset(_READ_ALL | {P.CASH_READ, P.CONSOLIDATE, P.EXPORT, P.AUDIT_READ}),
 }
 
