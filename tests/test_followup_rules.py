@@ -33,3 +33,20 @@ def test_fit_to_travel_expiring_before_departure_gets_a_follow_up(db, centres, m
     # Listing again does not add it twice; once done it stays done.
     followups.close_follow_up(db, cw, tasks[0].id)
     assert not [t for t in followups.follow_ups(db, cw) if t.kind == FollowUpKind.FIT_TO_TRAVEL]
+
+
+def test_follow_ups_made_by_rules_are_in_the_audit_log(db, centres, make_actor):
+    from sqlalchemy import select
+
+    from transit_centre.db.models import AuditEntry, Vulnerability
+    from transit_centre.enums import AuditAction, VulnerabilityKind
+
+    cw = make_actor(Role.CASEWORKER)
+    rid = add_resident(db, centres["GAO"], "Moussa", "Kanté", vulnerabilities=(VulnerabilityKind.UNACCOMPANIED_MINOR,))
+    [task] = followups.follow_ups(db, cw)
+    followups.follow_ups(db, cw)  # read again: nothing new, no second entry
+    with db.transaction(None, readonly=True) as s:
+        entries = s.scalars(select(AuditEntry).where(AuditEntry.entity == "follow_up")).all()
+        assert s.scalar(select(Vulnerability.resident_id)) == rid
+    assert [(e.action, e.entity_id, e.new_value) for e in entries] == [(AuditAction.CREATE, task.id,
+                                                                        "unaccompanied_minor")]

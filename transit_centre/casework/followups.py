@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 
 from transit_centre.casework_enums import FollowUpKind, FollowUpStatus
 from transit_centre.common import Errors, check_version, get
+from transit_centre.db.audit import audit_entry
 from transit_centre.db.base import utcnow
 from transit_centre.db.engine import Database
 from transit_centre.avrr.rules import latest_fit_to_travel
 from transit_centre.db.models import FollowUp, Movement, MovementCase, Resident, ReturnCase, Stay, User, Vulnerability
-from transit_centre.enums import MovementStatus, VulnerabilityKind
+from transit_centre.enums import AuditAction, MovementStatus, VulnerabilityKind
 from transit_centre.errors import NotFound, RuleViolation
 from transit_centre.i18n import N_, _
 from transit_centre.security.permissions import Actor, Permission
@@ -113,12 +114,15 @@ def _add_rule_follow_up(session: Session, *, rule: str, source_id: uuid.UUID, re
                         centre_id: uuid.UUID, kind: FollowUpKind, title: str, due: dt.date) -> None:
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    now = utcnow()
-    session.execute(insert(FollowUp).values(
-        id=uuid.uuid4(), created_at=now, updated_at=now, version=1, resident_id=resident_id,
+    now, new_id = utcnow(), uuid.uuid4()
+    result = session.execute(insert(FollowUp).values(
+        id=new_id, created_at=now, updated_at=now, version=1, resident_id=resident_id,
         centre_id=centre_id, kind=kind, title=title, due_date=due, status=FollowUpStatus.OPEN,
         rule=rule, source_id=source_id,
     ).on_conflict_do_nothing(index_elements=["rule", "source_id"]))
+    if result.rowcount == 1:  # created now (not by an earlier reading): in the audit log like any record
+        audit_entry(session, AuditAction.CREATE, "follow_up", new_id, field="rule", new=rule, centre_id=centre_id,
+                    detail=title)
 
 
 def run_follow_up_rules(session: Session, centre_ids: frozenset[uuid.UUID] | None = None) -> None:
