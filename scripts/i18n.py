@@ -6,6 +6,7 @@ compile: write the .mo files the application loads (committed, so a plain instal
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -22,9 +23,15 @@ def run(*args: str) -> None:
 
 
 def extract() -> None:
-    run("extract", "-F", str(ROOT / "babel.cfg"), "--no-default-keywords", *KEYWORDS,
-        "--sort-by-file", "--project=Transit Centre",
-        "--msgid-bugs-address=", "-o", str(POT), str(ROOT))
+    """Paths in the catalogs are relative to the repository (the same on every machine)."""
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        run("extract", "-F", "babel.cfg", "--no-default-keywords", *KEYWORDS,
+            "--sort-by-file", "--project=Transit Centre",
+            "--msgid-bugs-address=", "-o", str(POT), ".")
+    finally:
+        os.chdir(here)
 
 
 def update() -> None:
