@@ -50,18 +50,18 @@ def extend(ctx: Any) -> dict[str, int]:
         code = None
         if VulnerabilityKind.TRAFFICKING_VICTIM in res.vulnerabilities and draw < 0.5:
             code = "do_not_release"
-        elif draw < 0.06:
+        elif draw < 0.12:
             code = rng.choice(["medical_isolation", "payments_suspended", "advise_check_in"])
         if code in flag_types:
             flags.append({**base(), "resident_id": res.id, "flag_type_id": flag_types[code],
                           "reason": FLAG_REASONS[code], "set_on": today - dt.timedelta(days=rng.randrange(1, 6)),
                           "set_by_name": "Moussa Keïta"})
-        if rng.random() < 0.12:
+        if rng.random() < 0.3:
             kind, title, owner = rng.choice(TASKS)
             tasks.append({**base(owner), "resident_id": res.id, "centre_id": res.centre_id, "kind": kind,
                           "title": title, "due_date": today + dt.timedelta(days=rng.randrange(-6, 15)),
                           "owner_id": ctx.users.get(owner), "status": FollowUpStatus.OPEN})
-        if rng.random() < 0.1:
+        if rng.random() < 0.2:
             partner = rng.choice(PARTNERS)
             consents.append({**base("caseworker"), "resident_id": res.id, "partner": partner,
                              "partner_folded": fold(partner), "given_on": today - dt.timedelta(days=rng.randrange(10)),
@@ -74,7 +74,7 @@ def extend(ctx: Any) -> dict[str, int]:
     ids = [r.id for r in present]
     for i in range(0, len(ids), 500):
         ctx.session.execute(update(Resident).where(Resident.id.in_(ids[i:i + 500])).values(last_seen_at=seen))
-    missing = [r.id for r in present if rng.random() < 0.02]
+    missing = [r.id for r in present if rng.random() < 0.04]
     if missing:
         ctx.session.execute(update(Resident).where(Resident.id.in_(missing))
                             .values(last_seen_at=seen - dt.timedelta(days=6)))
