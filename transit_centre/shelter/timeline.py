@@ -27,7 +27,7 @@ def _bed_text(session: Session, bed_id: str | uuid.UUID | None) -> str:
     if bed is None:
         return "?"
     room = session.get(Room, bed.room_id)
-    return _("bed {bed}, room {room}").format(bed=bed.label, room=room.name if room else "?")
+    return _("bed {bed} ({room})").format(bed=bed.label, room=room.name if room else "?")
 
 
 def stay_events(session: Session, actor: Actor, resident_id: uuid.UUID) -> list[TimelineEvent]:

@@ -234,7 +234,7 @@ class CheckInDialog(_ServiceDialog):
 
 
 def _who(resident: PresentResident) -> str:
-    bed = (_("bed {bed}, room {room}").format(bed=resident.bed_label, room=resident.room_name)
+    bed = (_("bed {bed} ({room})").format(bed=resident.bed_label, room=resident.room_name)
            if resident.bed_label else _("no bed"))
     return _("{name} ({case}), since {date}, {bed}").format(
         name=resident.full_name, case=resident.case_number, date=format_date(resident.arrival_date), bed=bed)
