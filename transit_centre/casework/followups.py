@@ -119,8 +119,8 @@ def _add_rule_follow_up(session: Session, *, rule: str, source_id: uuid.UUID, re
         id=new_id, created_at=now, updated_at=now, version=1, resident_id=resident_id,
         centre_id=centre_id, kind=kind, title=title, due_date=due, status=FollowUpStatus.OPEN,
         rule=rule, source_id=source_id,
-    ).on_conflict_do_nothing(index_elements=["rule", "source_id"]))
-    if result.rowcount == 1:  # created now (not by an earlier reading): in the audit log like any record
+    ).on_conflict_do_nothing(index_elements=["rule", "source_id"]).returning(FollowUp.id))
+    if result.first() is not None:  # created now (not by an earlier reading): in the audit log like any record
         audit_entry(session, AuditAction.CREATE, "follow_up", new_id, field="rule", new=rule, centre_id=centre_id,
                     detail=title)
 
