@@ -12,7 +12,6 @@ import uuid
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -34,9 +33,20 @@ from transit_centre.i18n import _, format_datetime, ngettext
 from transit_centre.security.permissions import Permission
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error
+from transit_centre.ui.widgets import read_only_table
 
 PRESENT_COLOUR = QColor("#d8f0d8")
 ABSENT_COLOUR = QColor("#f6d5d5")
+
+
+def _name_list(headers: list[str], name: str) -> QTableWidget:
+    """A list of residents: the name takes the room, the other columns fit their text."""
+    table = read_only_table(headers, name)
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    return table
 
 
 class RollCallPage(QWidget):
@@ -60,15 +70,7 @@ class RollCallPage(QWidget):
         self.scan.textChanged.connect(self._filter)
         self.scan.returnPressed.connect(self._scan_entered)
 
-        self.table = QTableWidget(0, 4)
-        self.table.setObjectName("rollCallList")
-        self.table.setHorizontalHeaderLabels([_("Case number"), _("Name"), _("Bed"), _("Status")])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().hide()
+        self.table = _name_list([_("Case number"), _("Name"), _("Bed"), _("Status")], "rollCallList")
         self.table.installEventFilter(self)
 
         self.present_button = QPushButton(_("Present (P)"))
@@ -84,14 +86,7 @@ class RollCallPage(QWidget):
         self.close_button.setObjectName("rollCallClose")
         self.close_button.clicked.connect(self.close_call)
 
-        self.absent_table = QTableWidget(0, 4)
-        self.absent_table.setObjectName("absentList")
-        self.absent_table.setHorizontalHeaderLabels([_("Case number"), _("Name"), _("Last seen"), _("Days")])
-        self.absent_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.absent_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.absent_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.absent_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.absent_table.verticalHeader().hide()
+        self.absent_table = _name_list([_("Case number"), _("Name"), _("Last seen"), _("Days")], "absentList")
         self.check_out_button = QPushButton(_("Check out as left on own…"))
         self.check_out_button.setObjectName("absentCheckOut")
         self.check_out_button.clicked.connect(self.check_out_selected)
