@@ -181,30 +181,46 @@ def add_rule_follow_up(session: Session, **kwargs) -> None:  # noqa: ANN003
     _add_rule_follow_up(session, **kwargs)
 
 
+def _list(session: Session, actor: Actor, *, mine: bool = False, overdue_only: bool = False,
+          resident_id: uuid.UUID | None = None, include_closed: bool = False,
+          today: dt.date, limit: int = 200) -> list[FollowUpView]:
+    query = select(FollowUp).order_by(FollowUp.due_date, FollowUp.created_at).limit(limit)
+    if not include_closed:
+        query = query.where(FollowUp.status == FollowUpStatus.OPEN)
+    visible = actor.visible_centres()
+    if actor.current_centre_id is not None and resident_id is None:
+        query = query.where(FollowUp.centre_id == actor.current_centre_id)  # the centre signed in to
+    elif visible is not None:
+        query = query.where(FollowUp.centre_id.in_(visible))
+    if mine:
+        query = query.where(FollowUp.owner_id == actor.user_id)
+    if overdue_only:
+        query = query.where(FollowUp.due_date < today)
+    if resident_id is not None:
+        query = query.where(FollowUp.resident_id == resident_id)
+    return _views(session, query)
+
+
 def follow_ups(db: Database, actor: Actor, *, mine: bool = False, overdue_only: bool = False,
                resident_id: uuid.UUID | None = None, include_closed: bool = False,
                today: dt.date | None = None, limit: int = 200) -> list[FollowUpView]:
     """Open follow-ups of the centre signed in to (else of every centre the user sees); only theirs,
     only overdue, or those of one resident."""
     actor.require(Permission.RESIDENT_READ)
+    with db.transaction(actor) as s:
+        run_follow_up_rules(s, actor.visible_centres())
+        return _list(s, actor, mine=mine, overdue_only=overdue_only, resident_id=resident_id,
+                     include_closed=include_closed, today=today or dt.date.today(), limit=limit)
+
+
+def task_lists(db: Database, actor: Actor, today: dt.date | None = None) -> tuple[list[FollowUpView],
+                                                                                  list[FollowUpView]]:
+    """The dashboard's two lists, the user's open tasks and every overdue one, after one run of the rules."""
+    actor.require(Permission.RESIDENT_READ)
     today = today or dt.date.today()
     with db.transaction(actor) as s:
         run_follow_up_rules(s, actor.visible_centres())
-        query = select(FollowUp).order_by(FollowUp.due_date, FollowUp.created_at).limit(limit)
-        if not include_closed:
-            query = query.where(FollowUp.status == FollowUpStatus.OPEN)
-        visible = actor.visible_centres()
-        if actor.current_centre_id is not None and resident_id is None:
-            query = query.where(FollowUp.centre_id == actor.current_centre_id)  # the centre signed in to
-        elif visible is not None:
-            query = query.where(FollowUp.centre_id.in_(visible))
-        if mine:
-            query = query.where(FollowUp.owner_id == actor.user_id)
-        if overdue_only:
-            query = query.where(FollowUp.due_date < today)
-        if resident_id is not None:
-            query = query.where(FollowUp.resident_id == resident_id)
-        return _views(s, query)
+        return _list(s, actor, mine=True, today=today), _list(s, actor, overdue_only=True, today=today)
 
 
 def possible_owners(db: Database, actor: Actor, centre_id: uuid.UUID | None = None) -> list[tuple[uuid.UUID, str]]:
@@ -226,5 +242,5 @@ def title_text(view: FollowUpView) -> str:
     return _(view.title) if view.automatic else view.title
 
 
-__all__ = ["FollowUpView", "create_follow_up", "close_follow_up", "follow_ups", "count_overdue", "possible_owners",
+__all__ = ["FollowUpView", "create_follow_up", "close_follow_up", "follow_ups", "task_lists", "count_overdue", "possible_owners",
            "run_follow_up_rules", "register_rule", "add_rule_follow_up", "title_text"]

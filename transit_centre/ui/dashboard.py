@@ -93,6 +93,7 @@ class DashboardPage(QWidget):
         self.ctx = ctx
         self.setObjectName("dashboardPage")
         self.view: DashboardView | None = None
+        self.tasks: dict[str, list] = {}  # the follow-ups shown, by table name
         self._task = None
 
         self.title = QLabel()
@@ -176,8 +177,7 @@ class DashboardPage(QWidget):
             view = dashboard(db, actor, centre_id)
             if not with_tasks:
                 return view, [], []
-            return (view, followups.follow_ups(db, actor, mine=True),
-                    followups.follow_ups(db, actor, overdue_only=True))
+            return (view, *followups.task_lists(db, actor))
 
         self._task = run_task(self, load, self._loaded, self._failed)
 
@@ -200,7 +200,7 @@ class DashboardPage(QWidget):
         self.task_tabs.setTabText(1, _("Overdue ({n})").format(n=format_number(len(overdue))))
 
     def open_resident(self, table: QTableWidget, row: int) -> None:
-        tasks = getattr(self, "tasks", {}).get(table.objectName(), [])
+        tasks = self.tasks.get(table.objectName(), [])
         if not 0 <= row < len(tasks):
             return
         from transit_centre.ui.resident_detail import ResidentDetailDialog
