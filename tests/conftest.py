@@ -84,7 +84,7 @@ def _collect_on_main_thread() -> Iterator[None]:
     else:
         gc.disable()
     yield
-    if app is not None or QApplication.instance() is not None:
+    if QApplication.instance() is not None:
         # A page's background load (the dashboard...) may outlive its test: let it finish before the
         # next test drops the database under it.
         from PySide6.QtCore import QThreadPool

@@ -91,12 +91,6 @@ def _validate(kind: ServiceKind | str, subtype: str | None, day: dt.date | None,
     return kind_, subtype_, day_, quantity_  # type: ignore[return-value]
 
 
-def _rule_skips(session: Session, kind: ServiceKind, subtype: str, ids: list[uuid.UUID], day: dt.date,
-                quantity: int) -> dict[uuid.UUID, str]:
-    """Residents the casework distribution rules refuse, with the reason."""
-    return check_distribution(session, kind, subtype, ids, day, quantity)
-
-
 def _plan(session: Session, actor: Actor, centre_id: uuid.UUID, kind: ServiceKind, subtype: str, day: dt.date,
           resident_ids: Iterable[uuid.UUID] | None, quantity: int) -> DistributionPreview:
     present = present_in_session(session, centre_id, day)
@@ -125,7 +119,7 @@ def _plan(session: Session, actor: Actor, centre_id: uuid.UUID, kind: ServiceKin
                    ServiceRecord.voided_at.is_(None)))
         for rid, qty in rows:
             already[rid] = already.get(rid, 0) + (qty or 1)
-    skips = _rule_skips(session, kind, subtype, ids, day, quantity)
+    skips = check_distribution(session, kind, subtype, ids, day, quantity)  # the casework rules
     repeats = [_recipient(p, _("already received {n} today").format(n=already[p.resident_id]))
                for p in chosen if p.resident_id in already and p.resident_id not in skips]
     return DistributionPreview(

@@ -147,12 +147,6 @@ def save_partner(db: Database, actor: Actor, *, name: str, sector: PartnerSector
 
 # --- referrals ----------------------------------------------------------------------------
 
-def _consent_gate(session, actor: Actor, resident_id: uuid.UUID, partner: str,  # noqa: ANN001
-                  override_reason: str | None) -> None:
-    """The casework consent gate: recorded consent, or a manager's audited override."""
-    require_sharing_consent(session, actor, resident_id, partner, override_reason)
-
-
 def record_referral(db: Database, actor: Actor, resident_id: uuid.UUID, *, partner_id: uuid.UUID,
                     area: ReferralArea | str, reason: str, day: dt.date | None = None,
                     override_reason: str | None = None, centre_id: uuid.UUID | None = None) -> ServiceView:
@@ -175,7 +169,8 @@ def record_referral(db: Database, actor: Actor, resident_id: uuid.UUID, *, partn
         partner = get(s, Partner, as_uuid(partner_id), _("partner"))
         if not partner.active or partner.centre_id not in (None, centre):
             raise RuleViolation(_("This partner is not available in this centre."), "partner")
-        _consent_gate(s, actor, resident.id, partner.name, override_reason)
+        # recorded consent, or a manager's audited override
+        require_sharing_consent(s, actor, resident.id, partner.name, override_reason)
         details = {"partner_id": str(partner.id), "partner": partner.name, "reason": reason_,
                    "outcome": ReferralOutcome.PENDING.value, "status": "sent"}
         record = new_record(s, actor, centre_id=centre, resident_id=resident.id, kind=ServiceKind.REFERRAL,
