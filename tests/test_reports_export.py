@@ -17,7 +17,8 @@ from transit_centre.errors import DomainError, PermissionDenied, ValidationError
 from transit_centre.i18n import set_language
 from transit_centre.reports import crypto
 from transit_centre.reports.export import monthly_export, parse_month
-from transit_centre.reports.sources import Period, age_band
+from transit_centre.ages import age_band
+from transit_centre.reports.sources import Period
 from transit_centre.reports.stats import period_statistics
 
 

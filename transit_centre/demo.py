@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from transit_centre.ages import age_on
 from transit_centre.common import fold
 from transit_centre.db.audit import audit_entry
 from transit_centre.db.base import utcnow
@@ -87,8 +88,7 @@ class DemoResident:
     household_id: uuid.UUID | None = None
 
     def age_on(self, day: dt.date) -> int:
-        dob = self.date_of_birth
-        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+        return age_on(self.date_of_birth, day)  # type: ignore[return-value] - demo residents have a date
 
 
 @dataclass

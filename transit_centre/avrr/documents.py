@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from transit_centre.ages import is_minor
 from transit_centre.avrr import rules
 from transit_centre.avrr.cash import ReceiptView, get_receipt
 from transit_centre.common import get
@@ -90,12 +91,6 @@ def receipt_view(db: Database, actor: Actor, receipt_id: uuid.UUID) -> ReceiptVi
     return get_receipt(db, actor, receipt_id)
 
 
-def _age(dob: dt.date | None, day: dt.date) -> int | None:
-    if dob is None:
-        return None
-    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
-
-
 def _document(session, case: ReturnCase, resident: Resident) -> tuple[str | None, str | None, dt.date | None]:
     """The travel document of the case, else the resident's latest identity document."""
     doc = rules.travel_document(rules.live_steps(session, case.id))
@@ -126,11 +121,10 @@ def manifest_view(db: Database, actor: Actor, movement_id: uuid.UUID) -> Manifes
         for link, case, resident in rows:
             kind, number, expiry = _document(s, case, resident)
             is_uam, is_vot = rules.flags(s, resident.id, movement.departure_date)
-            age = _age(resident.date_of_birth, movement.departure_date)
             travellers.append(ManifestTraveller(
                 resident.id, case.case_reference, resident.case_number, resident.first_name, resident.last_name,
                 resident.sex, resident.date_of_birth, resident.nationality, kind, number, expiry,
-                case.destination_region, age is not None and age < 18, is_uam, link.escort_required, is_vot))
+                case.destination_region, is_minor(resident.date_of_birth, movement.departure_date), is_uam, link.escort_required, is_vot))
         return ManifestView(
             movement.id, movement.reference, centre.name, centre.code, movement.departure_date, movement.mode,
             movement.destination_country, movement.route, tuple(movement.legs or ()), movement.carrier,
@@ -149,14 +143,13 @@ def travel_letter_view(db: Database, actor: Actor, case_id: uuid.UUID) -> Travel
         kind, number, expiry = _document(s, case, resident)
         day = movement.departure_date if movement else dt.date.today()
         is_uam, is_vot = rules.flags(s, resident.id, day)
-        age = _age(resident.date_of_birth, day)
         return TravelLetterView(
             case.id, case.case_reference, centre.name, centre.town, rules.resident_name(resident),
             resident.case_number, resident.sex, resident.date_of_birth, resident.nationality, case.return_type,
             case.destination_country, case.destination_region, case.destination_commune, kind, number, expiry,
             movement.reference if movement else None, movement.departure_date if movement else None,
             movement.route if movement else None, movement.carrier if movement else None,
-            movement.flight_number if movement else None, age is not None and age < 18, is_uam, is_vot)
+            movement.flight_number if movement else None, is_minor(resident.date_of_birth, day), is_uam, is_vot)
 
 
 __all__ = ["ManifestTraveller", "ManifestView", "ReceiptView", "TravelLetterView", "manifest_view",

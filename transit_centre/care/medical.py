@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from transit_centre.ages import is_under_five
 from transit_centre.care.enums import ConsultationType, FitStatus
 from transit_centre.care.records import (
     ServiceView,
@@ -83,14 +84,6 @@ CONSULTATION_TYPES = (ConsultationType.CURATIVE, ConsultationType.VACCINATION, C
                       ConsultationType.REFERRAL_HEALTH)
 
 
-def under_five(date_of_birth: dt.date | None, day: dt.date) -> bool:
-    """Children under 5 are counted separately in reports."""
-    if date_of_birth is None:
-        return False
-    age = day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
-    return age < 5
-
-
 def record_consultation(db: Database, actor: Actor, resident_id: uuid.UUID, *,
                         consultation_type: ConsultationType | str, day: dt.date | None = None,
                         provider: str | None = None, vaccine: str | None = None, dose: str | None = None,
@@ -122,7 +115,7 @@ def record_consultation(db: Database, actor: Actor, resident_id: uuid.UUID, *,
         details["facility"] = facility_
     with db.transaction(actor) as s:
         resident = resident_in_centre(s, resident_id, centre)
-        details["under_five"] = under_five(resident.date_of_birth, day_)  # type: ignore[arg-type]
+        details["under_five"] = is_under_five(resident.date_of_birth, day_)  # type: ignore[arg-type]
         record = new_record(s, actor, centre_id=centre, resident_id=resident.id, kind=ServiceKind.MEDICAL,
                             subtype=ctype.value, day=day_, provider=provider_, details=details,  # type: ignore[union-attr]
                             note=note_)

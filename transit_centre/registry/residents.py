@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from transit_centre.ages import age_on
 from transit_centre.common import Errors, check_version, fold, get, next_number
 from transit_centre.db.engine import Database
 from transit_centre.db.models import Bed, Centre, Household, IdentityDocument, Resident, Room, Stay, Vulnerability
@@ -72,11 +73,7 @@ class ResidentView:
         return f"{self.first_name} {self.last_name}".strip()
 
     def age_on(self, day: dt.date | None = None) -> int | None:
-        if self.date_of_birth is None:
-            return None
-        day = day or dt.date.today()
-        dob = self.date_of_birth
-        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+        return age_on(self.date_of_birth, day or dt.date.today())
 
 
 @dataclass(frozen=True)

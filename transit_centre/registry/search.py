@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Select, exists, func, or_, select
 
+from transit_centre.ages import age_on
 from transit_centre.common import fold
 from transit_centre.db.engine import Database
 from transit_centre.db.models import Centre, Resident, ResidentToken, Stay, Vulnerability
@@ -67,11 +68,7 @@ class ResidentRow:
         return f"{self.first_name} {self.last_name}".strip()
 
     def age_on(self, day: dt.date | None = None) -> int | None:
-        if self.date_of_birth is None:
-            return None
-        day = day or dt.date.today()
-        dob = self.date_of_birth
-        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+        return age_on(self.date_of_birth, day or dt.date.today())
 
 
 SORT_KEYS: dict[str, tuple[Any, ...]] = {

@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 from transit_centre.db.models import Resident
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _
-from transit_centre.reports.sources import Sources, age_band_case
+from transit_centre.ages import age_band_sql
+from transit_centre.reports.sources import Sources
 
 FORMAT = "transit-centre-monthly-export"
 SCHEMA_VERSION = 1
@@ -78,7 +79,7 @@ def package_rows(session: Session, src: Sources, period_end: dt.date) -> dict[st
     rows["vulnerabilities.csv"] = list(session.execute(select(
         V.c.id, V.c.resident_id, V.c.kind, V.c.identified_on, V.c.resolved_on)
         .where(V.c.resident_id.in_(people)).order_by(V.c.id)))
-    band = age_band_case(Resident.date_of_birth, period_end)
+    band = age_band_sql(Resident.date_of_birth, period_end)
     rows["services.csv"] = list(session.execute(select(
         Sv.c.id, Sv.c.resident_id, Sv.c.kind, Sv.c.subtype, Sv.c.service_date, Sv.c.quantity,
         Resident.sex, band).select_from(Sv).outerjoin(Resident, Resident.id == Sv.c.resident_id)

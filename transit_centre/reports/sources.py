@@ -44,10 +44,9 @@ from transit_centre.db.models import (
     Stay,
     Vulnerability,
 )
+from transit_centre.ages import age_band_sql
 from transit_centre.enums import ReturnStep
 
-AGE_BANDS = ("0-4", "5-11", "12-17", "18-59", "60+")
-UNKNOWN_AGE = "unknown"
 
 
 @dataclass(frozen=True)
@@ -75,33 +74,6 @@ class Period:
     @property
     def month_key(self) -> str:
         return f"{self.start.year:04d}-{self.start.month:02d}"
-
-
-def years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def age_band_case(dob: Any, on: dt.date) -> Any:
-    """SQL CASE giving the age band on ``on`` from a date of birth (portable, index friendly)."""
-    t5, t12, t18, t60 = (years_before(on, n) for n in (5, 12, 18, 60))
-    return case(
-        (dob.is_(None), UNKNOWN_AGE),
-        (dob > t5, "0-4"), (dob > t12, "5-11"), (dob > t18, "12-17"), (dob > t60, "18-59"),
-        else_="60+",
-    )
-
-
-def age_band(dob: dt.date | None, on: dt.date) -> str:
-    """The same bands in Python (for the data package and tests)."""
-    if dob is None:
-        return UNKNOWN_AGE
-    for years, band in ((5, "0-4"), (12, "5-11"), (18, "12-17"), (60, "18-59")):
-        if dob > years_before(on, years):
-            return band
-    return "60+"
 
 
 def _greatest(dialect: str, a: Any, b: Any) -> Any:
@@ -169,7 +141,7 @@ def _totals(kind: Any, subtype: Any, quantity: Any, record_id: Any, p_service: A
 
 def live_service_totals(service_filter: Sequence[Any], period: Period) -> Any:
     SR, SP = ServiceRecord, ServiceParticipant
-    band = age_band_case(Resident.date_of_birth, period.end)
+    band = age_band_sql(Resident.date_of_birth, period.end)
     individual = select(SR.id).join(Resident, Resident.id == SR.resident_id).where(*service_filter)
     group_records = select(SR.id).where(*service_filter, SR.resident_id.is_(None))
     participants = (select(SP.id).join(SR, SR.id == SP.service_id)
@@ -201,7 +173,7 @@ def live_sources(session: Session, centre_ids: Sequence[uuid.UUID] | None, perio
 
     resident = select(
         Resident.id, Resident.centre_id.label("ck"), Resident.sex, Resident.nationality,
-        age_band_case(Resident.date_of_birth, period.end).label("age_band"),
+        age_band_sql(Resident.date_of_birth, period.end).label("age_band"),
     ).subquery("r")
 
     cap = min(period.end, as_of)

@@ -7,7 +7,7 @@ from typing import Any
 
 from transit_centre.enums import DepartureReason, GrantKind, ReturnType, ServiceKind, VulnerabilityKind
 from transit_centre.i18n import N_, _, country_name
-from transit_centre.reports.sources import AGE_BANDS, UNKNOWN_AGE
+from transit_centre.ages import AGE_BANDS, UNKNOWN_AGE
 from transit_centre.reports.stats import Stats
 
 # Column formats understood by the XLSX writer.

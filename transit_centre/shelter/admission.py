@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from transit_centre.ages import age_on, is_minor
 from transit_centre.common import Errors, check_version, get
 from transit_centre.db.engine import Database
 from transit_centre.db.models import Bed, Centre, Resident, Room, Stay
@@ -23,8 +24,6 @@ from transit_centre.i18n import _, format_date
 from transit_centre.security.permissions import Actor, Permission
 from transit_centre.shelter.rooms import as_uuid
 from transit_centre.shelter.stays import close_open_stay, open_stay
-
-MINOR_AGE = 18
 
 
 @dataclass(frozen=True)
@@ -66,17 +65,11 @@ def stay_view(session: Session, stay: Stay) -> StayView:
     )
 
 
-def age_on(date_of_birth: dt.date | None, day: dt.date) -> int | None:
-    if date_of_birth is None:
-        return None
-    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
-
-
 def bed_rule_problem(resident: Resident, bed: Bed, day: dt.date) -> str | None:
     """Why this bed does not suit this person (a minor outside a minors' bed, a man in a women's
     bed...), or None. The user may still assign it by giving a reason."""
     age = age_on(resident.date_of_birth, day)
-    minor = age is not None and age < MINOR_AGE
+    minor = is_minor(resident.date_of_birth, day)
     if minor and bed.kind != BedKind.MINORS:
         return _("{name} is a minor ({age} years old) and bed {bed} is not a minors' bed.").format(
             name=resident.first_name, age=age, bed=bed.label)

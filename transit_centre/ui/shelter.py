@@ -34,7 +34,7 @@ from transit_centre.enums import BedKind
 from transit_centre.i18n import _, format_date, format_number, format_percent, ngettext
 from transit_centre.security.permissions import Permission
 from transit_centre.shelter import occupancy
-from transit_centre.shelter.admission import age_on
+from transit_centre.ages import age_on
 from transit_centre.shelter.stays import PresentResident
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error
