@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from transit_centre.casework.flags import enforce_flags
-from transit_centre.casework_enums import FlagEffect
 from transit_centre.avrr import rules
 from transit_centre.avrr.cases import OPEN_STATUSES, _record_step
 from transit_centre.common import Errors, check_version, get, next_number
@@ -22,6 +20,7 @@ from transit_centre.enums import DepartureReason, MovementMode, MovementStatus, 
 from transit_centre.errors import RuleViolation
 from transit_centre.i18n import _, is_country_code
 from transit_centre.security.permissions import Actor, Permission
+from transit_centre.shelter import guardians
 
 P = Permission
 MAX_LEGS = 10
@@ -96,10 +95,10 @@ def _view(session: Session, movement: Movement) -> MovementView:
         .join(Resident, Resident.id == ReturnCase.resident_id)
         .where(MovementCase.movement_id == movement.id, MovementCase.voided_at.is_(None))
         .order_by(Resident.last_name_folded, Resident.first_name_folded)).all()
-    for link, case, resident in links:
+    for _link, case, resident in links:
         is_uam, is_vot = rules.flags(session, resident.id, movement.departure_date)
         travellers.append(TravellerView(case.id, case.case_reference, resident.id, rules.resident_name(resident),
-                                        link.escort_required, is_uam, is_vot))
+                                        rules.escort_needed(session, resident, movement), is_uam, is_vot))
     return MovementView(
         id=movement.id, reference=movement.reference, centre_id=movement.centre_id,
         departure_date=movement.departure_date, mode=movement.mode,
@@ -257,8 +256,14 @@ def readiness(db: Database, actor: Actor, movement_id: uuid.UUID) -> list[Readin
         return rows
 
 
-def add_case(db: Database, actor: Actor, movement_id: uuid.UUID, case_id: uuid.UUID) -> MovementView:
-    """Book a ready case on the movement (step "travel booked"); refused with the reasons if not ready."""
+def add_case(db: Database, actor: Actor, movement_id: uuid.UUID, case_id: uuid.UUID,
+             separation_reason: str | None = None) -> MovementView:
+    """Book a ready case on the movement (step "travel booked"); refused with the reasons if not ready.
+
+    A child booked while an adult of their family stays in the centre without a booking on this
+    movement needs ``separation_reason`` (recorded on the child: the guardian rule). Book the
+    family's adults first and the children go with them.
+    """
     actor.require(P.MOVEMENT_WRITE)
     with db.transaction(actor) as s:
         movement = _planned(s, actor, movement_id, None)
@@ -274,6 +279,10 @@ def add_case(db: Database, actor: Actor, movement_id: uuid.UUID, case_id: uuid.U
         if not result.ready:
             raise RuleViolation(_("{ref} is not ready: {reasons}").format(
                 ref=case.case_reference, reasons=" ".join(result.reasons)))
+        travelling = {*s.scalars(rules.on_board(s, movement)), case.resident_id}
+        guardians.enforce(s, guardians.separation(s, travelling, movement.centre_id, dt.date.today(),
+                                                  children_only=True), separation_reason, dt.date.today(),
+                          skip_recorded=True)
         s.add(MovementCase(movement_id=movement.id, return_case_id=case.id,
                            escort_required=result.escort_required, created_by=actor.user_id))
         _record_step(s, actor, case, ReturnStep.TRAVEL_BOOKED, min(dt.date.today(), movement.departure_date),
@@ -328,8 +337,13 @@ def cancel_movement(db: Database, actor: Actor, movement_id: uuid.UUID, reason: 
 
 
 def mark_departed(db: Database, actor: Actor, movement_id: uuid.UUID, departed_on: dt.date | None = None,
-                  expected_version: int | None = None) -> MovementView:
-    """The movement left: each case moves to "departed" and each stay is closed (reason: return)."""
+                  expected_version: int | None = None, separation_reason: str | None = None) -> MovementView:
+    """The movement left: each case moves to "departed" and each stay is closed (reason: return).
+
+    Refused while a traveller is not ready (an unescorted minor, an expired fit-to-travel...),
+    and when the departure separates a child from their family's adults without a recorded
+    reason (``separation_reason``: the guardian rule).
+    """
     from transit_centre.shelter.stays import close_open_stay
 
     actor.require(P.MOVEMENT_WRITE)
@@ -343,9 +357,10 @@ def mark_departed(db: Database, actor: Actor, movement_id: uuid.UUID, departed_o
             raise RuleViolation(_("The movement has no travellers."))
         movement.departure_date = day
         _refuse_unready(s, movement)
-        for _link, case in travellers:  # a flag refuses the departure even without an open stay
-            enforce_flags(s, case.resident_id, FlagEffect.BLOCK_CHECK_OUT)
-        for _link, case in travellers:
+        guardians.enforce(s, guardians.separation(s, [case.resident_id for _link, case in travellers],
+                                                  movement.centre_id, day), separation_reason, day,
+                          skip_recorded=True)
+        for _link, case in travellers:  # closing the stay refuses a flagged traveller, stay or not
             _record_step(s, actor, case, ReturnStep.DEPARTED, day,
                          details={"movement_id": str(movement.id), "movement": movement.reference})
             close_open_stay(s, case.resident_id, day, DepartureReason.RETURN, note=movement.reference)

@@ -9,11 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from transit_centre.ages import is_adult, is_minor
 from transit_centre.db.models import (
+    Household,
     Movement,
     MovementCase,
     Resident,
@@ -23,6 +26,7 @@ from transit_centre.db.models import (
     Vulnerability,
 )
 from transit_centre.enums import (
+    HouseholdKind,
     MovementStatus,
     ReturnStatus,
     ReturnStep,
@@ -82,6 +86,20 @@ def latest_fit_to_travel(session: Session, resident_id: uuid.UUID) -> FitToTrave
     details = record.details or {}
     return FitToTravel(record.id, record.service_date, str(details.get("fit_status") or ""),
                        _parse_date(details.get("valid_until")), record.provider)
+
+
+def fit_state(fit: FitToTravel | None, day: dt.date) -> str:
+    """Whether a fit-to-travel lets the person travel on ``day``: "valid", "expired" (or not yet
+    written when ``day`` comes), "not_fit" or "missing"."""
+    if fit is None or fit.assessed_on > day:
+        return "missing"
+    if fit.status == "not_fit":
+        return "not_fit"
+    if fit.status not in ("fit", "fit_with_escort"):
+        return "missing"
+    if fit.valid_until is None or fit.valid_until < day:
+        return "expired"
+    return "valid"
 
 
 def active_vulnerabilities(session: Session, resident_id: uuid.UUID,
@@ -192,11 +210,46 @@ def case_readiness(session: Session, case: ReturnCase, movement: Movement,
             escort = True
             if not movement.escorts:
                 reasons.append(_("Fit to travel with an escort only, and the movement has no escort."))
-    is_uam, _is_vot = flags(session, case.resident_id, day)
-    if is_uam:
+    kinds = active_vulnerabilities(session, case.resident_id, day)
+    is_uam = VulnerabilityKind.UNACCOMPANIED_MINOR in kinds
+    if is_uam and not case.best_interest_note:
+        reasons.append(_("Unaccompanied minor: no best-interest / family tracing note."))
+    if minor_needs_escort(session, session.get(Resident, case.resident_id), movement, kinds):
         escort = True
-        if not case.best_interest_note:
-            reasons.append(_("Unaccompanied minor: no best-interest / family tracing note."))
         if not movement.escorts:
-            reasons.append(_("Unaccompanied minor: the movement has no escort."))
+            reasons.append(_("A minor travelling without an adult of their family: the movement has no escort."))
     return Readiness(not reasons, tuple(reasons), escort)
+
+
+def on_board(session: Session, movement: Movement) -> Any:
+    """Subquery: the residents booked on the movement."""
+    return (select(ReturnCase.resident_id).join(MovementCase, MovementCase.return_case_id == ReturnCase.id)
+            .where(MovementCase.movement_id == movement.id, MovementCase.voided_at.is_(None)))
+
+
+def escort_needed(session: Session, resident: Resident, movement: Movement,
+                  kinds: set[VulnerabilityKind] | None = None, fit: FitToTravel | None = None) -> bool:
+    """Whether the traveller needs the movement's escort now: fit to travel with an escort only,
+    or a minor without an adult of their family on board (computed, never a stale stored flag)."""
+    fit = latest_fit_to_travel(session, resident.id) if fit is None else fit
+    return (fit is not None and fit.status == "fit_with_escort") or \
+        minor_needs_escort(session, resident, movement, kinds)
+
+
+def minor_needs_escort(session: Session, resident: Resident, movement: Movement,
+                       kinds: set[VulnerabilityKind] | None = None) -> bool:
+    """A minor on ``movement`` travels with an escort when recorded unaccompanied or separated, or
+    when no adult of their family travels on the same movement."""
+    day = movement.departure_date
+    if not is_minor(resident.date_of_birth, day):
+        return False
+    kinds = active_vulnerabilities(session, resident.id, day) if kinds is None else kinds
+    if kinds & {VulnerabilityKind.UNACCOMPANIED_MINOR, VulnerabilityKind.SEPARATED_MINOR}:
+        return True
+    if resident.household_id is None:
+        return True
+    family = session.scalars(
+        select(Resident).join(Household, Household.id == Resident.household_id)
+        .where(Resident.household_id == resident.household_id, Household.kind == HouseholdKind.FAMILY,
+               Resident.id != resident.id, Resident.id.in_(on_board(session, movement)))).all()
+    return not any(is_adult(member.date_of_birth, day) for member in family)

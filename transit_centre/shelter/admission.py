@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -22,6 +23,7 @@ from transit_centre.enums import BedKind, DepartureReason, Sex
 from transit_centre.errors import RuleViolation
 from transit_centre.i18n import _, format_date
 from transit_centre.security.permissions import Actor, Permission
+from transit_centre.shelter import guardians
 from transit_centre.shelter.rooms import as_uuid
 from transit_centre.shelter.stays import close_open_stay, open_stay
 
@@ -245,11 +247,15 @@ def move_bed(db: Database, actor: Actor, stay_id: uuid.UUID, bed_id: uuid.UUID |
 
 def transfer(db: Database, actor: Actor, stay_id: uuid.UUID, to_centre_id: uuid.UUID, *,
              day: dt.date | None = None, bed_id: uuid.UUID | None = None, note: str | None = None,
-             override_reason: str | None = None, expected_version: int | None = None) -> StayView:
+             override_reason: str | None = None, expected_version: int | None = None,
+             companions: Sequence[uuid.UUID] = (), separation_reason: str | None = None) -> StayView:
     """Close the stay with reason "transfer" and open the next one in the other centre.
 
     The receiving centre's bed is optional (its staff may assign it on arrival); giving one
-    needs the right to write in that centre too. Returns the new stay.
+    needs the right to write in that centre too. ``companions``: members of the household present
+    in the same centre who move with the resident (their beds are assigned on arrival). A move
+    that separates a child from their family's adults needs ``separation_reason`` (the guardian
+    rule, ``shelter.guardians``). Returns the new stay.
     """
     actor.require(Permission.SHELTER_WRITE)
     errors = Errors()
@@ -271,11 +277,20 @@ def transfer(db: Database, actor: Actor, stay_id: uuid.UUID, to_centre_id: uuid.
                 date=format_date(stay.arrival_date)), field="day")
         resident = _lock_resident(s, stay.resident_id)
         origin = s.get(Centre, stay.centre_id)
-        closed = close_open_stay(s, resident.id, day, DepartureReason.TRANSFER, note_)
-        closed.transferred_to_centre_id = to_centre_id
-        s.flush()
-        new = _open_new_stay(s, resident, to_centre_id, day, bed_id, origin.name if origin else None,
-                             reason, previous_stay_id=closed.id)
+        group = _companion_stays(s, stay, companions)
+        guardians.enforce(s, guardians.separation(s, [st.resident_id for st in group], stay.centre_id, day),
+                          separation_reason, day)
+        new = None
+        for member in group:
+            closed = close_open_stay(s, member.resident_id, day, DepartureReason.TRANSFER, note_)
+            closed.transferred_to_centre_id = to_centre_id
+            s.flush()
+            if member is stay:
+                new = _open_new_stay(s, resident, to_centre_id, day, bed_id, origin.name if origin else None,
+                                     reason, previous_stay_id=closed.id)
+            else:  # companions get their beds on arrival
+                _open_new_stay(s, _lock_resident(s, member.resident_id), to_centre_id, day, None,
+                               origin.name if origin else None, None, previous_stay_id=closed.id)
         return stay_view(s, new)
 
 
@@ -284,8 +299,14 @@ CHECK_OUT_REASONS = (DepartureReason.RETURN, DepartureReason.LEFT_ON_OWN, Depart
 
 def check_out(db: Database, actor: Actor, stay_id: uuid.UUID, *, reason: DepartureReason | str,
               day: dt.date | None = None, note: str | None = None,
-              expected_version: int | None = None) -> StayView:
-    """End a stay: return, left on own, or other (a note then says why). Frees the bed."""
+              expected_version: int | None = None, companions: Sequence[uuid.UUID] = (),
+              separation_reason: str | None = None) -> StayView:
+    """End a stay: return, left on own, or other (a note then says why). Frees the bed.
+
+    ``companions``: members of the household present in the same centre who leave too (same
+    reason, date and note). A departure that separates a child from their family's adults needs
+    ``separation_reason`` (the guardian rule, ``shelter.guardians``).
+    """
     actor.require(Permission.SHELTER_WRITE)
     errors = Errors()
     day = _validate_day(errors, "day", day or dt.date.today())
@@ -306,8 +327,68 @@ def check_out(db: Database, actor: Actor, stay_id: uuid.UUID, *, reason: Departu
         if day < stay.arrival_date:
             raise RuleViolation(_("The departure date cannot be before the arrival date ({date}).").format(
                 date=format_date(stay.arrival_date)), field="day")
-        close_open_stay(s, stay.resident_id, day, reason_, note_)
+        group = _companion_stays(s, stay, companions)
+        guardians.enforce(s, guardians.separation(s, [st.resident_id for st in group], stay.centre_id, day),
+                          separation_reason, day)
+        for member in group:
+            close_open_stay(s, member.resident_id, day, reason_, note_)
         return stay_view(s, stay)
+
+
+def _companion_stays(session: Session, stay: Stay, companions: Sequence[uuid.UUID]) -> list[Stay]:
+    """The stay, then the open stays of the companions: household members in the same centre."""
+    group = [stay]
+    for resident_id in dict.fromkeys(as_uuid(c) for c in companions or ()):
+        if resident_id is None or resident_id == stay.resident_id:
+            continue
+        other = session.scalars(select(Stay).where(Stay.resident_id == resident_id, Stay.departure_date.is_(None),
+                                                   Stay.centre_id == stay.centre_id)).first()
+        person = session.get(Resident, resident_id)
+        if other is None or person is None or person.household_id is None or \
+                person.household_id != stay.resident.household_id:
+            raise RuleViolation(_("Only members of the same household present in this centre can leave together."),
+                                field="companions")
+        group.append(other)
+    return group
+
+
+@dataclass(frozen=True)
+class HouseholdMember:
+    resident_id: uuid.UUID
+    name: str
+    case_number: str
+    age: int | None
+
+
+def household_present(db: Database, actor: Actor, stay_id: uuid.UUID) -> list[HouseholdMember]:
+    """The other members of the resident's household present in the same centre (the people
+    who may leave or move together with them)."""
+    actor.require(Permission.SHELTER_READ)
+    with db.transaction(actor, readonly=True) as s:
+        stay = get(s, Stay, as_uuid(stay_id), _("stay"))
+        actor.require(Permission.SHELTER_READ, stay.centre_id)
+        household = stay.resident.household_id
+        if household is None:
+            return []
+        rows = s.scalars(select(Resident).join(Stay, Stay.resident_id == Resident.id).where(
+            Resident.household_id == household, Resident.id != stay.resident_id, Stay.centre_id == stay.centre_id,
+            Stay.departure_date.is_(None)).order_by(Resident.last_name_folded, Resident.first_name_folded)).all()
+        today = dt.date.today()
+        return [HouseholdMember(r.id, f"{r.first_name} {r.last_name}", r.case_number, age_on(r.date_of_birth, today))
+                for r in rows]
+
+
+def separation_warning(db: Database, actor: Actor, stay_id: uuid.UUID, companions: Sequence[uuid.UUID] = (),
+                       day: dt.date | None = None) -> str | None:
+    """What the guardian rule says of this departure before the user confirms it (None: nothing)."""
+    actor.require(Permission.SHELTER_READ)
+    day = day or dt.date.today()
+    with db.transaction(actor, readonly=True) as s:
+        stay = get(s, Stay, as_uuid(stay_id), _("stay"))
+        actor.require(Permission.SHELTER_READ, stay.centre_id)
+        ids = [stay.resident_id, *(as_uuid(c) for c in companions or ())]
+        found = guardians.separation(s, [i for i in ids if i is not None], stay.centre_id, day)
+        return found.message() if found is not None else None
 
 
 def resident_stays(db: Database, actor: Actor, resident_id: uuid.UUID) -> list[StayView]:

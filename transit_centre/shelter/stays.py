@@ -109,11 +109,12 @@ def close_open_stay(session: Session, resident_id: uuid.UUID, day: dt.date,
     No permission check: the calling service has done it. Refuses a departure before arrival,
     and a departure (or transfer) that an active flag on the resident refuses.
     """
+    # A flag refuses the departure whether or not the resident still has an open stay.
+    enforce_flags(session, resident_id, FlagEffect.BLOCK_TRANSFER if reason == DepartureReason.TRANSFER
+                  else FlagEffect.BLOCK_CHECK_OUT)
     stay = open_stay(session, resident_id, for_update=True)
     if stay is None:
         return None
-    enforce_flags(session, resident_id, FlagEffect.BLOCK_TRANSFER if reason == DepartureReason.TRANSFER
-                  else FlagEffect.BLOCK_CHECK_OUT)
     if day < stay.arrival_date:
         raise RuleViolation(_("The departure date cannot be before the arrival date ({date}).").format(
             date=format_date(stay.arrival_date)))

@@ -100,12 +100,17 @@ class ReasonDialog(QDialog):
     """Asks for a reason (and optionally a choice) before a hold, void, cancel or skip."""
 
     def __init__(self, title: str, prompt: str, parent: QWidget | None = None, *,
-                 choices: Sequence[tuple[str, str]] = (), reason_required: bool = True) -> None:
+                 choices: Sequence[tuple[str, str]] = (), reason_required: bool = True, message: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("reasonDialog")
         self.setWindowTitle(title)
         self.errors = FieldErrors()
         form = QFormLayout()
+        if message:  # what the rule says, before the user gives the reason
+            explanation = QLabel(message)
+            explanation.setObjectName("reasonMessage")
+            explanation.setWordWrap(True)
+            form.addRow(explanation)
         self.choice = QComboBox()
         self.choice.setObjectName("reasonChoice")
         for value, label in choices:

@@ -28,6 +28,7 @@ from transit_centre.enums import MovementMode, MovementStatus
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _, country_name, format_date, ngettext
 from transit_centre.security.permissions import Permission
+from transit_centre.shelter.guardians import SeparationNeeded
 from transit_centre.ui.avrr_widgets import GOOD, WARN, ReasonDialog, RowTable, yes
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error
@@ -114,6 +115,11 @@ class MovementDialog(QDialog):
         self.accept()
 
 
+def _fit_text(state: str) -> str:
+    return {"valid": _("Valid"), "expired": _("Expired on the departure date"), "not_fit": _("Not fit to travel"),
+            "missing": _("None for the departure date")}.get(state, state)
+
+
 class MovementsPage(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -172,8 +178,9 @@ class MovementsPage(QWidget):
         rb.addStretch(1)
         rl.addLayout(rb)
         self.manifest = RowTable("movementManifest", [_("Name"), _("Sex"), _("Date of birth"), _("Nationality"),
-                                                      _("Document"), _("Minor"), _("Escort"), _("VoT")], stretch=0,
-                                 widths={1: 70, 2: 110, 3: 110, 4: 130, 5: 60, 6: 60, 7: 50})
+                                                      _("Document"), _("Minor"), _("Escort"), _("VoT"),
+                                                      _("Fit to travel")], stretch=0,
+                                 widths={1: 70, 2: 110, 3: 110, 4: 130, 5: 60, 6: 60, 7: 50, 8: 130})
         self.tabs = QTabWidget()
         self.tabs.setObjectName("movementTabs")
         self.tabs.addTab(readiness_box, _("Readiness check"))
@@ -278,7 +285,8 @@ class MovementsPage(QWidget):
         self.manifest.set_rows([
             (t.resident_id, [f"{t.last_name.upper()} {t.first_name}", t.sex.label, format_date(t.date_of_birth),
                              country_name(t.nationality), t.document_number or "", yes(t.is_minor),
-                             yes(t.escort_required), yes(t.is_vot)], WARN if t.is_vot or t.is_uam else None)
+                             yes(t.escort_required), yes(t.is_vot), _fit_text(t.fit_state)],
+             WARN if t.is_vot or t.is_uam or t.fit_state != "valid" else None)
             for t in manifest.travellers])
 
     # -- actions ---------------------------------------------------------------------------
@@ -298,9 +306,17 @@ class MovementsPage(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.refresh()
 
-    def _do(self, fn, *args) -> bool:  # noqa: ANN001
+    def _do(self, fn, *args, **kwargs) -> bool:  # noqa: ANN001
         try:
-            self.current = fn(self.ctx.db, self.ctx.actor, self.current.id, *args)
+            try:
+                self.current = fn(self.ctx.db, self.ctx.actor, self.current.id, *args, **kwargs)
+            except SeparationNeeded as exc:  # the guardian rule: the reason, or nothing happens
+                dialog = ReasonDialog(_("A child separated from their family"), _("Reason for the separation"),
+                                      self, message=str(exc))
+                if dialog.exec() != QDialog.DialogCode.Accepted:
+                    return False
+                self.current = fn(self.ctx.db, self.ctx.actor, self.current.id, *args,
+                                  separation_reason=dialog.text(), **kwargs)
         except DomainError as exc:
             show_error(self, exc)
             return False

@@ -36,6 +36,7 @@ from transit_centre.shelter import admission, occupancy
 from transit_centre.shelter.stays import PresentResident
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error
+from transit_centre.ui.household_leaving import LeavingTogether
 from transit_centre.ui.widgets import EnumCombo, FieldErrors, date_edit, required
 
 SEARCH_DELAY_MS = 250
@@ -287,6 +288,7 @@ class TransferDialog(_ServiceDialog):
         self.note.setObjectName("transferNote")
         self.errors.add_row(self.form, _("Note"), "note", self.note)
         self.reason = self._reason_field()
+        self.together = LeavingTogether(ctx, resident.stay_id, self.form, self.errors, self)
         self._centre_changed()
 
     def _target(self) -> uuid.UUID | None:
@@ -312,7 +314,8 @@ class TransferDialog(_ServiceDialog):
             raise DomainError(_("Choose the centre the resident goes to."), field="to_centre_id")
         return admission.transfer(self.ctx.db, self.ctx.actor, self.resident.stay_id, target,
                                   day=self.day.date().toPython(), bed_id=_bed_id(self.bed),
-                                  note=self.note.text(), override_reason=self.reason.text())
+                                  note=self.note.text(), override_reason=self.reason.text(),
+                                  companions=self.together.companions(), separation_reason=self.together.reason())
 
 
 class CheckOutDialog(_ServiceDialog):
@@ -330,13 +333,15 @@ class CheckOutDialog(_ServiceDialog):
         self.note.setObjectName("departureNote")
         self.note.setFixedHeight(70)
         self.errors.add_row(self.form, _("Note (required for “Other”)"), "note", self.note)
+        self.together = LeavingTogether(ctx, resident.stay_id, self.form, self.errors, self)
         self.show_flags(resident.resident_id, (FlagEffect.ADVISE_CHECK_OUT, _("Advice:")),
                         (FlagEffect.BLOCK_CHECK_OUT, _("Check-out is refused while these flags are set:")))
 
     def call(self) -> admission.StayView:
         return admission.check_out(self.ctx.db, self.ctx.actor, self.resident.stay_id,
                                    reason=self.reason_combo.value(), day=self.day.date().toPython(),
-                                   note=self.note.toPlainText())
+                                   note=self.note.toPlainText(), companions=self.together.companions(),
+                                   separation_reason=self.together.reason())
 
 
 class BedNightsDialog(QDialog):
