@@ -194,3 +194,22 @@ class GrantStatus(LabelledEnum):
 class PaymentMethod(LabelledEnum):
     CASH = ("cash", N_("Cash in hand"))
     MOBILE_MONEY = ("mobile_money", N_("Mobile money"))
+
+
+class RecipientRole(LabelledEnum):
+    """Who received money paid for a minor, and signs the receipt for them."""
+
+    PARENT = ("parent", N_("Parent"))
+    GUARDIAN = ("guardian", N_("Legal guardian"))
+    RELATIVE = ("relative", N_("Adult relative"))
+    ESCORT = ("escort", N_("Escort"))
+
+
+class ReceiptVoidReason(LabelledEnum):
+    """Why a receipt was voided, printed in the language of the receipt (the details stay as typed)."""
+
+    WRONG_AMOUNT = ("wrong_amount", N_("Wrong amount"))
+    WRONG_PERSON = ("wrong_person", N_("Wrong person"))
+    WRONG_GRANT = ("wrong_grant", N_("Wrong grant"))
+    PRINTING_ERROR = ("printing_error", N_("Printing error"))
+    OTHER = ("other", N_("Other reason"))

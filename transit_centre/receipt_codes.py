@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from transit_centre.db.audit import audit_entry
 from transit_centre.db.engine import Database
-from transit_centre.db.models import Receipt, Setting
+from transit_centre.db.models import CashGrant, Disbursement, Receipt, Resident, Setting
 from transit_centre.enums import AuditAction
 from transit_centre.errors import DomainError
-from transit_centre.i18n import _
+from transit_centre.i18n import _, format_date, format_xof
 from transit_centre.printing.qr import verify_receipt_payload
 from transit_centre.security.permissions import Actor, Permission
 
@@ -70,9 +70,17 @@ def verify_receipt(db: Database, actor: Actor, payload: str) -> ReceiptCheck:
         matches = receipt.amount == checked.amount
         voided = receipt.voided_at is not None
         if not matches:
-            message = _("The amount differs from the ledger.")
+            message = _("The amount differs from the ledger: the code says {code}, the ledger {ledger}.").format(
+                code=format_xof(checked.amount), ledger=format_xof(receipt.amount))
         elif voided:
             message = _("This receipt was voided.")
-        else:
-            message = _("The receipt matches the ledger.")
+        else:  # everything the person checking compares with the paper
+            disbursement = s.get(Disbursement, receipt.disbursement_id)
+            resident = s.get(Resident, s.get(CashGrant, disbursement.grant_id).resident_id)
+            payee = f"{resident.first_name} {resident.last_name} ({resident.case_number})"
+            if disbursement.received_by_name:
+                payee = _("{name}, received by {recipient}").format(name=payee, recipient=disbursement.received_by_name)
+            message = _("The receipt matches the ledger: No. {number}, {amount}, paid on {date} to {payee}.").format(
+                number=receipt.number, amount=format_xof(receipt.amount), date=format_date(disbursement.disbursed_on),
+                payee=payee)
         return ReceiptCheck(True, checked.number, checked.amount, True, matches, voided, message)

@@ -22,7 +22,8 @@ from transit_centre.common import Errors, check_version, get, next_number
 from transit_centre.db.base import utcnow
 from transit_centre.db.engine import Database
 from transit_centre.db.models import CashGrant, Centre, Disbursement, Receipt, Resident, ReturnCase, User
-from transit_centre.enums import GrantKind, GrantStatus, PaymentMethod, ReturnStatus
+from transit_centre.ages import age_on, is_adult, is_minor
+from transit_centre.enums import GrantKind, GrantStatus, PaymentMethod, ReceiptVoidReason, RecipientRole, ReturnStatus
 from transit_centre.errors import RuleViolation
 from transit_centre.i18n import _, format_xof
 from transit_centre.security.permissions import Actor, Permission
@@ -58,6 +59,9 @@ class DisbursementInput:
     method: PaymentMethod | str | None = PaymentMethod.CASH
     mobile_money_reference: str | None = None
     amount: int | None = None  # None: the approved amount
+    # Required when the resident is a minor on the payment date: who took the money and signs.
+    received_by_name: str | None = None
+    received_by_role: RecipientRole | str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,11 @@ class GrantView:
     receipt_id: uuid.UUID | None
     note: str | None
     version: int
+    resident_date_of_birth: dt.date | None = None
+
+    def minor_on(self, day: dt.date) -> bool:
+        """Paid on ``day``, the money goes to a parent, guardian or escort (who signs)."""
+        return is_minor(self.resident_date_of_birth, day)
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,11 @@ class ReceiptView:
     grant_id: uuid.UUID
     version: int
     is_vot: bool = False  # victim of trafficking: documents leaving the protection team show it
+    beneficiary_age: int | None = None  # on the payment date
+    beneficiary_minor: bool = False
+    received_by_name: str | None = None  # a minor's parent, guardian or escort
+    received_by_role: RecipientRole | None = None
+    void_code: ReceiptVoidReason | None = None
 
 
 # --- default amounts ----------------------------------------------------------------------
@@ -169,7 +183,7 @@ def grant_view(session: Session, grant: CashGrant) -> GrantView:
         disbursed_amount=receipt.amount if receipt else 0, status=grant.status, planned_on=grant.planned_on,
         approved_by_name=_user_name(session, grant.approved_by),
         receipt_number=receipt.number if receipt else None, receipt_id=receipt.id if receipt else None,
-        note=grant.note, version=grant.version)
+        note=grant.note, version=grant.version, resident_date_of_birth=resident.date_of_birth)
 
 
 def receipt_view_in(session: Session, receipt: Receipt) -> ReceiptView:
@@ -190,7 +204,11 @@ def receipt_view_in(session: Session, receipt: Receipt) -> ReceiptView:
         cash_officer=disbursement.cash_officer_name, voided=receipt.voided_at is not None,
         void_reason=receipt.void_reason, replaced_by_number=replaced_by.number if replaced_by else None,
         replaces_number=replaces.number if replaces else None, grant_id=grant.id, version=receipt.version,
-        is_vot=rules.flags(session, grant.resident_id, disbursement.disbursed_on)[1])
+        is_vot=rules.flags(session, grant.resident_id, disbursement.disbursed_on)[1],
+        beneficiary_age=age_on(resident.date_of_birth, disbursement.disbursed_on),
+        beneficiary_minor=is_minor(resident.date_of_birth, disbursement.disbursed_on),
+        received_by_name=disbursement.received_by_name, received_by_role=disbursement.received_by_role,
+        void_code=receipt.void_code)
 
 
 def get_grant(db: Database, actor: Actor, grant_id: uuid.UUID) -> GrantView:
@@ -340,6 +358,8 @@ def _refuse_cancelled_case(session: Session, grant: CashGrant) -> None:
 
 
 def _validate_disbursement(data: DisbursementInput) -> tuple[dt.date, PaymentMethod | None, str | None]:
+    """The payment date, method and reference; the recipient of a minor's money is checked by
+    ``_recipient`` once the resident is known."""
     errors = Errors()
     day = data.disbursed_on or dt.date.today()
     if day > dt.date.today():
@@ -380,10 +400,11 @@ def _disburse(session: Session, actor: Actor, grant: CashGrant, data: Disburseme
             amount=format_xof(grant.approved_amount)))
     if grant.approved_at is not None and day < grant.approved_at.date() - dt.timedelta(days=1):
         raise RuleViolation(_("The payment date is before the approval."))
+    recipient, role = _recipient(session.get(Resident, grant.resident_id), data, day)
     disbursement = Disbursement(
         grant_id=grant.id, centre_id=grant.centre_id, disbursed_on=day, cash_officer_id=actor.user_id,
         cash_officer_name=actor.full_name or actor.username, method=method, mobile_money_reference=reference,
-        amount=amount, created_by=actor.user_id)
+        amount=amount, received_by_name=recipient, received_by_role=role, created_by=actor.user_id)
     session.add(disbursement)
     session.flush()
     centre = session.get(Centre, grant.centre_id)
@@ -395,6 +416,49 @@ def _disburse(session: Session, actor: Actor, grant: CashGrant, data: Disburseme
     grant.status = GrantStatus.DISBURSED
     session.flush()
     return receipt
+
+
+def _recipient(resident: Resident, data: DisbursementInput, day: dt.date) -> tuple[str | None, RecipientRole | None]:
+    """Money paid for a minor (on the payment date) is handed to a named parent, guardian or
+    escort, who signs the receipt; for an adult the fields are ignored."""
+    if not is_minor(resident.date_of_birth, day):
+        return None, None
+    errors = Errors()
+    name = errors.text("received_by_name", data.received_by_name, max_length=200)
+    try:
+        role = RecipientRole(data.received_by_role) if data.received_by_role else None
+    except ValueError:
+        role = None
+    if not name:
+        errors.add("received_by_name", _("{name} is a minor: give the name of the parent, guardian or escort who "
+                                         "receives the money and signs the receipt.").format(name=resident.first_name))
+    if role is None:
+        errors.add("received_by_role", _("Say whether the person who receives the money is a parent, a guardian, "
+                                         "a relative or an escort."))
+    errors.raise_if_any()
+    return name, role
+
+
+def recipient_suggestions(db: Database, actor: Actor, grant_id: uuid.UUID) -> list[tuple[str, RecipientRole]]:
+    """People who may receive a minor's grant: the adults of their family, then the escorts of
+    the movement their return case is booked on."""
+    actor.require(P.CASH_READ)
+    with db.transaction(actor, readonly=True) as s:
+        grant = get(s, CashGrant, grant_id, _("grant"))
+        actor.require(P.CASH_READ, grant.centre_id)
+        resident = s.get(Resident, grant.resident_id)
+        today = dt.date.today()
+        found: list[tuple[str, RecipientRole]] = []
+        if resident.household_id is not None:
+            for member in s.scalars(select(Resident).where(Resident.household_id == resident.household_id,
+                                                             Resident.id != resident.id)
+                                    .order_by(Resident.last_name_folded, Resident.first_name_folded)):
+                if is_adult(member.date_of_birth, today):
+                    found.append((rules.resident_name(member), RecipientRole.RELATIVE))
+        movement = rules.booked_movement(s, grant.return_case_id) if grant.return_case_id else None
+        for escort in (movement.escorts or ()) if movement is not None else ():
+            found.append((escort, RecipientRole.ESCORT))
+        return found
 
 
 def disburse(db: Database, actor: Actor, grant_id: uuid.UUID, data: DisbursementInput,
@@ -409,26 +473,39 @@ def disburse(db: Database, actor: Actor, grant_id: uuid.UUID, data: Disbursement
         return receipt_view_in(s, receipt)
 
 
+def _void_code(errors: Errors, code: ReceiptVoidReason | str | None) -> ReceiptVoidReason | None:
+    try:
+        return ReceiptVoidReason(code or ReceiptVoidReason.OTHER)
+    except ValueError:
+        errors.add("void_code", _("This value is not one of the choices."))
+        return None
+
+
 def void_receipt(db: Database, actor: Actor, receipt_id: uuid.UUID, reason: str | None,
-                 expected_version: int | None = None) -> ReceiptView:
-    """Void a wrong receipt (its number stays in the ledger); the grant can be paid again."""
+                 expected_version: int | None = None,
+                 code: ReceiptVoidReason | str | None = ReceiptVoidReason.OTHER) -> ReceiptView:
+    """Void a wrong receipt (its number stays in the ledger); the grant can be paid again.
+
+    ``code`` is printed in the receipt's language; ``reason`` gives the details as typed."""
     actor.require(P.RECEIPT_VOID)
     errors = Errors()
     reason = errors.text("reason", reason, required=True, max_length=500)
+    code_ = _void_code(errors, code)
     errors.raise_if_any()
     with db.transaction(actor) as s:
         receipt = get(s, Receipt, receipt_id, _("receipt"))
         actor.require(P.RECEIPT_VOID, receipt.centre_id)
         check_version(receipt, expected_version)
-        _void(s, actor, receipt, reason)
+        _void(s, actor, receipt, reason, code_)
         return receipt_view_in(s, receipt)
 
 
-def _void(session: Session, actor: Actor, receipt: Receipt, reason: str) -> None:
+def _void(session: Session, actor: Actor, receipt: Receipt, reason: str, code: ReceiptVoidReason) -> None:
     if receipt.voided_at is not None:
         raise RuleViolation(_("This receipt is already void."))
     now = utcnow()
     receipt.voided_at, receipt.voided_by, receipt.void_reason = now, actor.user_id, reason
+    receipt.void_code = code
     disbursement = session.get(Disbursement, receipt.disbursement_id)
     disbursement.voided_at, disbursement.voided_by, disbursement.void_reason = now, actor.user_id, reason
     grant = session.get(CashGrant, disbursement.grant_id)
@@ -458,20 +535,3 @@ def _reissue(s: Session, actor: Actor, old: Receipt, data: DisbursementInput, da
     old.replaced_by_id = receipt.id
     s.flush()
     return receipt_view_in(s, receipt)
-
-
-def void_and_reissue(db: Database, actor: Actor, receipt_id: uuid.UUID, reason: str | None,
-                     data: DisbursementInput, expected_version: int | None = None) -> ReceiptView:
-    """Both steps in one transaction, for a user allowed to do both (each also exists alone)."""
-    actor.require(P.RECEIPT_VOID)
-    actor.require(P.GRANT_DISBURSE)
-    errors = Errors()
-    reason = errors.text("reason", reason, required=True, max_length=500)
-    errors.raise_if_any()
-    day, method, reference = _validate_disbursement(data)
-    with db.transaction(actor) as s:
-        old = get(s, Receipt, receipt_id, _("receipt"))
-        actor.require(P.RECEIPT_VOID, old.centre_id)
-        check_version(old, expected_version)
-        _void(s, actor, old, reason)
-        return _reissue(s, actor, old, data, day, method, reference)

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from transit_centre.ages import is_adult, is_minor
 from transit_centre.db.base import utcnow
 from transit_centre.db.models import (
     CashGrant,
@@ -31,6 +32,8 @@ from transit_centre.enums import (
     MovementMode,
     MovementStatus,
     PaymentMethod,
+    ReceiptVoidReason,
+    RecipientRole,
     ReturnStatus,
     ReturnStep,
     ReturnType,
@@ -150,7 +153,8 @@ def extend(ctx: Any) -> dict[str, int]:
             departures[(stay["centre_id"], left, res.nationality)].append((res, case, stay))
 
     # -- movements, grants, receipts ---------------------------------------------------------
-    payments: list[tuple[uuid.UUID, dt.date, dict, int, bool]] = []  # centre, day, grant, amount, void first
+    # centre, day, grant, amount, void first, (recipient, role) of a minor's money
+    payments: list[tuple[uuid.UUID, dt.date, dict, int, bool, tuple[str, RecipientRole] | None]] = []
     # Ordered by date, centre code and country (ids differ between databases; codes do not).
     for (centre_id, day, country), travellers in sorted(
             departures.items(), key=lambda kv: (kv[0][1], centres[kv[0][0]].code, kv[0][2])):
@@ -163,17 +167,25 @@ def extend(ctx: Any) -> dict[str, int]:
             capital = CAPITALS.get(country, "")
             legs = [f"{centre.town} → Bamako", f"Bamako → {capital}"] if centre.town != "Bamako" else [
                 f"Bamako → {capital}"]
+        # A minor with no adult of their family on board travels with a named escort (the escort rule).
+        unescorted = {res.id for res, _case, _stay in travellers if is_minor(res.date_of_birth, day) and not any(
+            other.household_id is not None and other.household_id == res.household_id
+            and is_adult(other.date_of_birth, day) for other, _c, _s in travellers)}
+        escort = rng.choice(["Ibrahim Touré", "Kadiatou Diallo", "Boubacar Maïga"])
         movement = rows.add(
             Movement, centre_id=centre_id, reference=f"{centre.code}-{day.year}-MV-{number:04d}",
             departure_date=day, mode=mode, destination_country=country, route=" / ".join(legs), legs=legs,
             carrier="Air Sénégal" if mode == MovementMode.FLIGHT else rng.choice(["Sonef", "Bani Transport",
                                                                                   "Africa Tours"]),
             flight_number=f"HC{rng.randint(100, 999)}" if mode == MovementMode.FLIGHT else None,
-            escorts=[rng.choice(["Ibrahim Touré", "Kadiatou Diallo", "Boubacar Maïga"])] if len(travellers) > 2 else [],
+            escorts=[escort] if len(travellers) > 2 or unescorted else [],
             status=MovementStatus.ARRIVED if (ctx.today - day).days >= 3 else MovementStatus.DEPARTED,
             departed_at=rows.now, arrived_on=day + dt.timedelta(days=2) if (ctx.today - day).days >= 3 else None)
         for res, case, _stay in travellers:
-            rows.add(MovementCase, movement_id=movement["id"], return_case_id=case["id"], escort_required=False)
+            rows.add(MovementCase, movement_id=movement["id"], return_case_id=case["id"],
+                     escort_required=res.id in unescorted)
+            # Money for a minor is handed to the escort, who signs the receipt.
+            recipient = (escort, RecipientRole.ESCORT) if is_minor(res.date_of_birth, day) else None
             kinds = [(GrantKind.POCKET_MONEY, 25_000)]
             if country == "ML":
                 kinds.append((GrantKind.TRANSPORT, rng.choice([15_000, 20_000, 30_000, 40_000])))
@@ -181,29 +193,31 @@ def extend(ctx: Any) -> dict[str, int]:
                 kinds.append((GrantKind.TRANSPORT, 50_000))
             for kind, amount in kinds:
                 grant = _grant(rows, users, res, case, kind, amount, day, GrantStatus.DISBURSED)
-                payments.append((centre_id, day, grant, amount, rng.random() < 0.02))
+                payments.append((centre_id, day, grant, amount, rng.random() < 0.02, recipient))
             if case["current_step"] == ReturnStep.REINTEGRATION_STARTED:
                 paid_on = min(day + dt.timedelta(days=rng.randint(10, 20)), ctx.today)
                 grant = _grant(rows, users, res, case, GrantKind.REINTEGRATION, 150_000, paid_on,
                                GrantStatus.DISBURSED, tranche=(1, 2))
-                payments.append((centre_id, paid_on, grant, 150_000, False))
+                payments.append((centre_id, paid_on, grant, 150_000, False,
+                                 recipient if is_minor(res.date_of_birth, paid_on) else None))
                 _grant(rows, users, res, case, GrantKind.REINTEGRATION, 150_000, paid_on, GrantStatus.APPROVED,
                        tranche=(2, 2))
 
     order_of = {id(p): i for i, p in enumerate(payments)}
     payments.sort(key=lambda p: (p[1], centres[p[0]].code, order_of[id(p)]))
-    for centre_id, day, grant, amount, void_first in payments:
+    for centre_id, day, grant, amount, void_first, recipient in payments:
         code = centres[centre_id].code
         if void_first:
-            wrong = _pay(rows, counters, code, centre_id, day, grant, users, amount - 5_000)
+            wrong = _pay(rows, counters, code, centre_id, day, grant, users, amount - 5_000, recipient)
             voided = rows.now
             wrong[0]["voided_at"] = wrong[1]["voided_at"] = voided
             wrong[0]["voided_by"] = wrong[1]["voided_by"] = users.get("manager")
-            wrong[0]["void_reason"] = wrong[1]["void_reason"] = "Montant erroné"
-            good = _pay(rows, counters, code, centre_id, day, grant, users, amount)
+            wrong[0]["void_reason"] = wrong[1]["void_reason"] = "5 000 F CFA de moins que le montant approuvé"
+            wrong[1]["void_code"] = ReceiptVoidReason.WRONG_AMOUNT
+            good = _pay(rows, counters, code, centre_id, day, grant, users, amount, recipient)
             wrong[1]["replaced_by_id"] = good[1]["id"]
         else:
-            _pay(rows, counters, code, centre_id, day, grant, users, amount)
+            _pay(rows, counters, code, centre_id, day, grant, users, amount, recipient)
 
     # -- cases in progress for residents still in a centre -------------------------------------
     in_progress = 0
@@ -269,12 +283,13 @@ def _grant(rows: _Rows, users: dict, res: Any, case: dict, kind: GrantKind, amou
 
 
 def _pay(rows: _Rows, counters: dict, code: str, centre_id: uuid.UUID, day: dt.date, grant: dict,
-         users: dict, amount: int) -> tuple[dict, dict]:
+         users: dict, amount: int, recipient: tuple[str, RecipientRole] | None = None) -> tuple[dict, dict]:
     mobile = rows.ctx.rng.random() < 0.25
     disbursement = rows.add(
         Disbursement, grant_id=grant["id"], centre_id=centre_id, disbursed_on=day, cash_officer_id=users.get("cash"),
         cash_officer_name=STAFF_NAMES["cash"], method=PaymentMethod.MOBILE_MONEY if mobile else PaymentMethod.CASH,
-        mobile_money_reference=f"OM{rows.ctx.rng.randint(10**9, 10**10 - 1)}" if mobile else None, amount=amount)
+        mobile_money_reference=f"OM{rows.ctx.rng.randint(10**9, 10**10 - 1)}" if mobile else None, amount=amount,
+        received_by_name=recipient[0] if recipient else None, received_by_role=recipient[1] if recipient else None)
     sequence = _next(counters, centre_id, "receipt", day.year)
     receipt = rows.add(Receipt, number=f"{code}-{day.year}-R-{sequence:06d}", centre_id=centre_id, year=day.year,
                        sequence=sequence, disbursement_id=disbursement["id"], amount=amount, issued_on=day)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from transit_centre.avrr import cash as svc
 from transit_centre.avrr.cashbook import CashBook, cash_book
-from transit_centre.enums import GrantKind, GrantStatus, PaymentMethod
+from transit_centre.enums import GrantKind, GrantStatus, PaymentMethod, ReceiptVoidReason, RecipientRole
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _, format_date, format_xof, ngettext
 from transit_centre.security.permissions import Permission
@@ -153,6 +154,32 @@ class DisburseDialog(QDialog):
         self.method.currentIndexChanged.connect(
             lambda: self.reference.setEnabled(self.method.value() == PaymentMethod.MOBILE_MONEY))
         self.reference.setEnabled(False)
+        # Money for a minor goes to a parent, guardian or escort, who signs the receipt.
+        self.minor_note = QLabel(_("{name} is a minor: the money is handed to a parent, guardian or escort, who "
+                                   "signs the receipt.").format(name=grant.resident_name))
+        self.minor_note.setObjectName("disburseMinorNote")
+        self.minor_note.setWordWrap(True)
+        self.minor_note.setStyleSheet("background: #fff3cd; border: 1px solid #e0c36c; padding: 6px;")
+        form.addRow(self.minor_note)
+        self.recipient = QComboBox()
+        self.recipient.setObjectName("disburseRecipient")
+        self.recipient.setEditable(True)
+        self.recipient_role = EnumCombo(RecipientRole, allow_empty=True)
+        self.recipient_role.setObjectName("disburseRecipientRole")
+        try:
+            for name, role in svc.recipient_suggestions(ctx.db, ctx.actor, grant.id):
+                self.recipient.addItem(name, role.value)
+        except DomainError:
+            pass
+        self.recipient.setCurrentIndex(-1)
+        self.recipient.currentIndexChanged.connect(self._recipient_chosen)
+        self.recipient_row = self.errors.field("received_by_name", self.recipient)
+        self.role_row = self.errors.field("received_by_role", self.recipient_role)
+        form.addRow(required(_("Received by")), self.recipient_row)
+        form.addRow(required(_("Who they are")), self.role_row)
+        self.form = form
+        self.day.dateChanged.connect(lambda _d: self._minor_changed())
+        self._minor_changed()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.setObjectName("disburseButtons")
         buttons.accepted.connect(self.save)
@@ -165,10 +192,23 @@ class DisburseDialog(QDialog):
         layout.addWidget(self.done_label)
         layout.addWidget(buttons)
 
+    def _minor_changed(self) -> None:
+        minor = self.grant.minor_on(self.day.date().toPython())
+        for row in (self.minor_note, self.recipient_row, self.role_row):
+            self.form.setRowVisible(row, minor)
+
+    def _recipient_chosen(self, index: int) -> None:
+        role = self.recipient.itemData(index) if index >= 0 else None
+        if role:
+            self.recipient_role.set_value(RecipientRole(role))
+
     def save(self) -> None:
         self.errors.clear()
+        minor = self.grant.minor_on(self.day.date().toPython())
         data = svc.DisbursementInput(self.day.date().toPython(), self.method.value(), self.reference.text(),
-                                     self.amount.value())
+                                     self.amount.value(),
+                                     received_by_name=self.recipient.currentText() if minor else None,
+                                     received_by_role=self.recipient_role.value() if minor else None)
         try:
             if self.voided_receipt is not None:
                 self.receipt = svc.reissue_receipt(self.ctx.db, self.ctx.actor, self.voided_receipt.id, data)
@@ -391,10 +431,10 @@ class CashPage(QWidget):
         receipt_id = self.receipts.current_payload()
         if receipt_id is None:
             return
-        dialog = ReasonDialog(_("Void the receipt"), _("Why is it void?"), self)
+        dialog = ReasonDialog(_("Void the receipt"), _("Details"), self, choices=ReceiptVoidReason.choices())
         if dialog.exec() == QDialog.DialogCode.Accepted:
             try:
-                svc.void_receipt(self.ctx.db, self.ctx.actor, receipt_id, dialog.text())
+                svc.void_receipt(self.ctx.db, self.ctx.actor, receipt_id, dialog.text(), code=dialog.value())
             except DomainError as exc:
                 show_error(self, exc)
             self.refresh()

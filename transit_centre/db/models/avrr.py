@@ -31,6 +31,8 @@ from transit_centre.enums import (
     MovementMode,
     MovementStatus,
     PaymentMethod,
+    ReceiptVoidReason,
+    RecipientRole,
     ReturnStatus,
     ReturnStep,
     ReturnType,
@@ -192,6 +194,9 @@ class Disbursement(Voidable, Entity):
     method: Mapped[PaymentMethod] = mapped_column(StrEnum(PaymentMethod))
     mobile_money_reference: Mapped[str | None] = mapped_column(String(64), default=None)
     amount: Mapped[int] = mapped_column(Integer)
+    # Money paid for a minor is received (and signed for) by a parent, guardian or escort.
+    received_by_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    received_by_role: Mapped[RecipientRole | None] = mapped_column(StrEnum(RecipientRole), default=None)
 
     grant: Mapped[CashGrant] = relationship(back_populates="disbursements")
 
@@ -213,5 +218,7 @@ class Receipt(Voidable, Entity):
     amount: Mapped[int] = mapped_column(Integer)
     issued_on: Mapped[dt.date] = mapped_column(Date)
     replaced_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("receipt.id"), default=None)
+    # Why it was voided, as a choice printed in either language (``void_reason`` holds the details).
+    void_code: Mapped[ReceiptVoidReason | None] = mapped_column(StrEnum(ReceiptVoidReason), default=None)
 
     disbursement: Mapped[Disbursement] = relationship()
