@@ -45,3 +45,8 @@ class ConflictError(DomainError):
 
 class RuleViolation(DomainError):
     """A business rule refuses the action (double-booked bed, cancelled case...)."""
+
+
+class NeedsConfirmation(DomainError):
+    """The action is allowed but unusual: the message is the question to put to the user, and the
+    caller repeats the call with its ``confirmed`` argument set once the user agrees."""

@@ -21,7 +21,7 @@ from transit_centre.care.records import (
     check_day,
     check_note,
     new_record,
-    resident_in_centre,
+    resident_for_service,
     views,
 )
 from transit_centre.common import Errors, get
@@ -88,7 +88,7 @@ def record_consultation(db: Database, actor: Actor, resident_id: uuid.UUID, *,
                         consultation_type: ConsultationType | str, day: dt.date | None = None,
                         provider: str | None = None, vaccine: str | None = None, dose: str | None = None,
                         facility: str | None = None, note: str | None = None,
-                        centre_id: uuid.UUID | None = None) -> ServiceView:
+                        centre_id: uuid.UUID | None = None, confirmed: bool = False) -> ServiceView:
     """A medical consultation: curative care, vaccination (vaccine and dose), screening or a
     referral to a health facility; the clinical note is confidential."""
     centre = centre_for(actor, centre_id)
@@ -114,7 +114,7 @@ def record_consultation(db: Database, actor: Actor, resident_id: uuid.UUID, *,
     if ctype == ConsultationType.REFERRAL_HEALTH:
         details["facility"] = facility_
     with db.transaction(actor) as s:
-        resident = resident_in_centre(s, resident_id, centre)
+        resident = resident_for_service(s, resident_id, centre, day_, ServiceKind.MEDICAL, ctype.value, confirmed)  # type: ignore[arg-type,union-attr]
         details["under_five"] = is_under_five(resident.date_of_birth, day_)  # type: ignore[arg-type]
         record = new_record(s, actor, centre_id=centre, resident_id=resident.id, kind=ServiceKind.MEDICAL,
                             subtype=ctype.value, day=day_, provider=provider_, details=details,  # type: ignore[union-attr]
@@ -126,7 +126,7 @@ def record_consultation(db: Database, actor: Actor, resident_id: uuid.UUID, *,
 def record_fit_to_travel(db: Database, actor: Actor, resident_id: uuid.UUID, *, status: FitStatus | str,
                          valid_until: dt.date | None = None, day: dt.date | None = None,
                          provider: str | None = None, note: str | None = None,
-                         centre_id: uuid.UUID | None = None) -> ServiceView:
+                         centre_id: uuid.UUID | None = None, confirmed: bool = False) -> ServiceView:
     """A fit-to-travel assessment (fit, not fit, fit with escort); "fit" needs a validity date."""
     centre = centre_for(actor, centre_id)
     actor.require(Permission.MEDICAL_RECORD, centre)
@@ -154,7 +154,8 @@ def record_fit_to_travel(db: Database, actor: Actor, resident_id: uuid.UUID, *, 
     if details["valid_until"] is None:
         del details["valid_until"]
     with db.transaction(actor) as s:
-        resident = resident_in_centre(s, resident_id, centre)
+        resident = resident_for_service(s, resident_id, centre, day_, ServiceKind.MEDICAL,  # type: ignore[arg-type]
+                                        ConsultationType.FIT_TO_TRAVEL.value, confirmed)
         record = new_record(s, actor, centre_id=centre, resident_id=resident.id, kind=ServiceKind.MEDICAL,
                             subtype=ConsultationType.FIT_TO_TRAVEL.value, day=day_,  # type: ignore[arg-type]
                             provider=provider_, details=details, note=note_)

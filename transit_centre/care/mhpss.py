@@ -17,7 +17,7 @@ from transit_centre.care.records import (
     check_day,
     check_note,
     new_record,
-    resident_in_centre,
+    resident_for_service,
     views,
 )
 from transit_centre.common import Errors
@@ -41,7 +41,7 @@ def _type(errors: Errors, value: object, allowed: tuple[MhpssType, ...]) -> Mhps
 def record_mhpss_session(db: Database, actor: Actor, resident_id: uuid.UUID, *,
                          session_type: MhpssType | str, day: dt.date | None = None,
                          provider: str | None = None, note: str | None = None,
-                         centre_id: uuid.UUID | None = None) -> ServiceView:
+                         centre_id: uuid.UUID | None = None, confirmed: bool = False) -> ServiceView:
     """An individual session: counselling, psychological first aid or psychosocial assessment."""
     centre = centre_for(actor, centre_id)
     actor.require(Permission.MHPSS_RECORD, centre)
@@ -52,7 +52,7 @@ def record_mhpss_session(db: Database, actor: Actor, resident_id: uuid.UUID, *,
     note_ = check_note(errors, note)
     errors.raise_if_any()
     with db.transaction(actor) as s:
-        resident = resident_in_centre(s, resident_id, centre)
+        resident = resident_for_service(s, resident_id, centre, day_, ServiceKind.MHPSS, stype.value, confirmed)  # type: ignore[arg-type,union-attr]
         record = new_record(s, actor, centre_id=centre, resident_id=resident.id, kind=ServiceKind.MHPSS,
                             subtype=stype.value, day=day_, provider=provider_, note=note_)  # type: ignore[union-attr,arg-type]
         s.flush()
@@ -86,7 +86,8 @@ def record_group_activity(db: Database, actor: Actor, *, activity_type: MhpssTyp
 
 def record_mhpss_referral(db: Database, actor: Actor, resident_id: uuid.UUID, *, referred_to: str,
                           day: dt.date | None = None, provider: str | None = None,
-                          note: str | None = None, centre_id: uuid.UUID | None = None) -> ServiceView:
+                          note: str | None = None, centre_id: uuid.UUID | None = None,
+                          confirmed: bool = False) -> ServiceView:
     """A referral for specialised mental health care (psychiatrist, hospital...). The clinical reason
     goes in the confidential note: only where the resident was referred to is visible to others."""
     centre = centre_for(actor, centre_id)
@@ -98,7 +99,8 @@ def record_mhpss_referral(db: Database, actor: Actor, resident_id: uuid.UUID, *,
     note_ = check_note(errors, note)
     errors.raise_if_any()
     with db.transaction(actor) as s:
-        resident = resident_in_centre(s, resident_id, centre)
+        resident = resident_for_service(s, resident_id, centre, day_, ServiceKind.MHPSS,  # type: ignore[arg-type]
+                                        MhpssType.REFERRAL.value, confirmed)
         record = new_record(s, actor, centre_id=centre, resident_id=resident.id, kind=ServiceKind.MHPSS,
                             subtype=MhpssType.REFERRAL.value, day=day_, provider=provider_,  # type: ignore[arg-type]
                             details={"referred_to": referred_to_}, note=note_)

@@ -21,7 +21,7 @@ from transit_centre.db.base import utcnow
 from transit_centre.db.engine import Database
 from transit_centre.db.models import Resident, ServiceParticipant, ServiceRecord, Stay
 from transit_centre.enums import AuditAction, ServiceKind
-from transit_centre.errors import PermissionDenied, RuleViolation, ValidationError
+from transit_centre.errors import NeedsConfirmation, PermissionDenied, RuleViolation, ValidationError
 from transit_centre.i18n import _, format_date, ngettext
 from transit_centre.security.permissions import Actor, Permission
 
@@ -228,13 +228,27 @@ def check_quantity(errors: Errors, quantity: Any, high: int = 100) -> int:
 
 
 
-def resident_in_centre(session: Session, resident_id: Any, centre_id: uuid.UUID) -> Resident:
-    """The resident, who must be registered in or have stayed in ``centre_id``."""
+def resident_for_service(session: Session, resident_id: Any, centre_id: uuid.UUID, day: dt.date,
+                         kind: ServiceKind, subtype: str | None, confirmed: bool = False) -> Resident:
+    """The resident a one-to-one service is recorded for: present in the centre on ``day`` (a
+    service recorded afterwards is dated on a day they were there). The same service for the
+    same person on the same day is asked about first (``NeedsConfirmation``): a second click or
+    a held key must not record it twice."""
     resident = get(session, Resident, as_uuid(resident_id), _("resident"))
-    if resident.centre_id != centre_id and session.scalar(
-            select(Stay.id).where(Stay.resident_id == resident.id, Stay.centre_id == centre_id).limit(1)) is None:
-        raise RuleViolation(_("{name} ({case}) has never stayed in this centre.").format(
-            name=_name(resident), case=resident.case_number), "resident")
+    present = session.scalar(select(Stay.id).where(
+        Stay.resident_id == resident.id, Stay.centre_id == centre_id, Stay.arrival_date <= day,
+        or_(Stay.departure_date.is_(None), Stay.departure_date >= day)).limit(1))
+    if present is None:
+        raise RuleViolation(_("{name} ({case}) is not in this centre on {date}. Record a service on a day the "
+                              "person was present.").format(name=_name(resident), case=resident.case_number,
+                                                             date=format_date(day)), "resident")
+    if not confirmed and session.scalar(select(ServiceRecord.id).where(
+            ServiceRecord.resident_id == resident.id, ServiceRecord.kind == ServiceKind(kind),
+            ServiceRecord.subtype == subtype, ServiceRecord.service_date == day,
+            ServiceRecord.voided_at.is_(None)).limit(1)) is not None:
+        raise NeedsConfirmation(_("{service} is already recorded for {name} on {date}. Record a second one?").format(
+            service=subtype_label(kind, subtype) or ServiceKind(kind).label, name=_name(resident),
+            date=format_date(day)))
     return resident
 
 

@@ -24,7 +24,7 @@ from transit_centre.care.records import (
     centre_for,
     check_day,
     new_record,
-    resident_in_centre,
+    resident_for_service,
     views,
 )
 from transit_centre.common import Errors, check_version, fold, get
@@ -41,7 +41,7 @@ from transit_centre.security.permissions import Actor, Permission
 def record_counselling(db: Database, actor: Actor, *, counselling_type: CounsellingType | str,
                        resident_id: uuid.UUID | None = None, attendee_ids: Iterable[uuid.UUID] = (),
                        day: dt.date | None = None, provider: str | None = None, topics: str | None = None,
-                       centre_id: uuid.UUID | None = None) -> ServiceView:
+                       centre_id: uuid.UUID | None = None, confirmed: bool = False) -> ServiceView:
     """Counselling on return options: one resident (individual) or an attendance list (group)."""
     centre = centre_for(actor, centre_id)
     actor.require(Permission.SERVICE_RECORD, centre)
@@ -61,7 +61,8 @@ def record_counselling(db: Database, actor: Actor, *, counselling_type: Counsell
     details = {"topics": topics_} if topics_ else {}
     with db.transaction(actor) as s:
         if ctype == CounsellingType.INDIVIDUAL:
-            resident = resident_in_centre(s, resident_id, centre)
+            resident = resident_for_service(s, resident_id, centre, day_, ServiceKind.COUNSELLING,  # type: ignore[arg-type]
+                                            ctype.value, confirmed)
             record = new_record(s, actor, centre_id=centre, resident_id=resident.id, kind=ServiceKind.COUNSELLING,
                                 subtype=ctype.value, day=day_, provider=provider_, details=details)  # type: ignore[arg-type]
         else:
@@ -149,7 +150,8 @@ def save_partner(db: Database, actor: Actor, *, name: str, sector: PartnerSector
 
 def record_referral(db: Database, actor: Actor, resident_id: uuid.UUID, *, partner_id: uuid.UUID,
                     area: ReferralArea | str, reason: str, day: dt.date | None = None,
-                    override_reason: str | None = None, centre_id: uuid.UUID | None = None) -> ServiceView:
+                    override_reason: str | None = None, centre_id: uuid.UUID | None = None,
+                    confirmed: bool = False) -> ServiceView:
     """Refer a resident to a partner (national referral mechanism); outcome starts as pending."""
     centre = centre_for(actor, centre_id)
     actor.require(Permission.SERVICE_RECORD, centre)
@@ -165,7 +167,7 @@ def record_referral(db: Database, actor: Actor, resident_id: uuid.UUID, *, partn
     day_ = check_day(errors, "day", day or dt.date.today())
     errors.raise_if_any()
     with db.transaction(actor) as s:
-        resident = resident_in_centre(s, resident_id, centre)
+        resident = resident_for_service(s, resident_id, centre, day_, ServiceKind.REFERRAL, area_.value, confirmed)  # type: ignore[arg-type,union-attr]
         partner = get(s, Partner, as_uuid(partner_id), _("partner"))
         if not partner.active or partner.centre_id not in (None, centre):
             raise RuleViolation(_("This partner is not available in this centre."), "partner")

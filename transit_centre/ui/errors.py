@@ -52,3 +52,17 @@ def install_excepthook() -> None:
             pass
 
     sys.excepthook = hook
+
+
+def confirm(parent: QWidget | None, title: str, question: str, name: str = "confirmDialog") -> bool:
+    """Ask a yes/no question (a service's ``NeedsConfirmation``); True when the user goes on."""
+    box = QMessageBox(parent)
+    box.setObjectName(name)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(question)
+    yes = box.addButton(_("Yes, go on"), QMessageBox.ButtonRole.YesRole)
+    no = box.addButton(_("No"), QMessageBox.ButtonRole.NoRole)
+    box.setDefaultButton(no)
+    box.exec()
+    return box.clickedButton() is yes

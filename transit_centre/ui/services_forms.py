@@ -33,12 +33,12 @@ from transit_centre.care.enums import (
     PartnerSector,
     ReferralArea,
 )
-from transit_centre.errors import DomainError
+from transit_centre.errors import DomainError, NeedsConfirmation
 from transit_centre.i18n import _, format_date
 from transit_centre.security.permissions import Permission
 from transit_centre.ui.care_widgets import CheckList, Choice, ResidentPicker
 from transit_centre.ui.context import UiContext
-from transit_centre.ui.errors import show_error
+from transit_centre.ui.errors import confirm, show_error
 from transit_centre.ui.widgets import EnumCombo, FieldErrors, date_edit, required
 
 OK_STYLE = "color: #1b5e20;"
@@ -55,6 +55,30 @@ def attempt(parent: QWidget, errors: FieldErrors, status: QLabel, fn: Callable[[
     except Exception as exc:  # noqa: BLE001 - never crash the screen
         show_error(parent, exc)
     return None
+
+
+def record(parent: QWidget, errors: FieldErrors, status: QLabel, button: QPushButton,
+           fn: Callable[[bool], Any]) -> Any:
+    """Record once per click: the button is off while the service works, and the service's
+    question (the same service already recorded that day) is asked before a second record.
+    ``fn(confirmed)`` calls the recording service."""
+    button.setEnabled(False)
+    try:
+        try:
+            errors.clear()
+            status.clear()
+            return fn(False)
+        except NeedsConfirmation as question:
+            if not confirm(parent, _("Record"), str(question), "duplicateServiceQuestion"):
+                return None
+            return attempt(parent, errors, status, lambda: fn(True))
+        except DomainError as exc:
+            errors.show(exc)
+        except Exception as exc:  # noqa: BLE001 - never crash the screen
+            show_error(parent, exc)
+        return None
+    finally:
+        button.setEnabled(True)
 
 
 def note_edit(name: str) -> QPlainTextEdit:
@@ -109,6 +133,9 @@ class _Form(QGroupBox):
         self.status.setText(message)
         self.saved.emit(view)
 
+    def record(self, fn: Callable[[bool], Any]) -> Any:
+        return record(self, self.errors, self.status, self.button, fn)
+
     def save(self) -> None:  # overridden
         raise NotImplementedError
 
@@ -154,10 +181,10 @@ class ConsultationForm(_Form):
         if self.picker.resident_id is None:
             self.errors.show(DomainError(_("Choose the resident."), "resident"))
             return
-        view = attempt(self, self.errors, self.status, lambda: medical.record_consultation(
+        view = self.record(lambda confirmed: medical.record_consultation(
             self.ctx.db, self.ctx.actor, self.picker.resident_id, consultation_type=self.type.value(),
             day=self.day.date().toPython(), provider=self.provider.text(), vaccine=self.vaccine.text(),
-            dose=self.dose.text(), facility=self.facility.text(), note=self.note.toPlainText()))
+            dose=self.dose.text(), facility=self.facility.text(), note=self.note.toPlainText(), confirmed=confirmed))
         if view is not None:
             self.note.clear()
             self.vaccine.clear()
@@ -217,9 +244,10 @@ class FitToTravelForm(_Form):
             return
         status = self.fit_status.value()
         until = self.valid_until.date().toPython() if status != FitStatus.NOT_FIT else None
-        view = attempt(self, self.errors, self.status, lambda: medical.record_fit_to_travel(
+        view = self.record(lambda confirmed: medical.record_fit_to_travel(
             self.ctx.db, self.ctx.actor, self.picker.resident_id, status=status, valid_until=until,
-            day=self.day.date().toPython(), provider=self.provider.text(), note=self.note.toPlainText()))
+            day=self.day.date().toPython(), provider=self.provider.text(), note=self.note.toPlainText(),
+            confirmed=confirmed))
         if view is not None:
             self.note.clear()
             self.show_latest()
@@ -276,12 +304,14 @@ class MhpssSessionForm(_Form):
             return
         args = dict(day=self.day.date().toPython(), provider=self.provider.text(), note=self.note.toPlainText())
         if self.referred_to.text().strip():
-            call = lambda: mhpss.record_mhpss_referral(  # noqa: E731
-                self.ctx.db, self.ctx.actor, self.picker.resident_id, referred_to=self.referred_to.text(), **args)
+            call = lambda confirmed: mhpss.record_mhpss_referral(  # noqa: E731
+                self.ctx.db, self.ctx.actor, self.picker.resident_id, referred_to=self.referred_to.text(),
+                confirmed=confirmed, **args)
         else:
-            call = lambda: mhpss.record_mhpss_session(  # noqa: E731
-                self.ctx.db, self.ctx.actor, self.picker.resident_id, session_type=self.type.value(), **args)
-        view = attempt(self, self.errors, self.status, call)
+            call = lambda confirmed: mhpss.record_mhpss_session(  # noqa: E731
+                self.ctx.db, self.ctx.actor, self.picker.resident_id, session_type=self.type.value(),
+                confirmed=confirmed, **args)
+        view = self.record(call)
         if view is not None:
             self.note.clear()
             self.referred_to.clear()
@@ -340,7 +370,7 @@ class GroupForm(_Form):
             call = lambda: referrals.record_counselling(  # noqa: E731
                 self.ctx.db, self.ctx.actor, counselling_type=CounsellingType.GROUP, attendee_ids=ids, day=day,
                 provider=self.provider.text(), topics=self.note.toPlainText())
-        view = attempt(self, self.errors, self.status, call)
+        view = self.record(lambda _confirmed: call())
         if view is not None:
             self.note.clear()
             self.title.clear()
@@ -384,10 +414,10 @@ class CounsellingForm(_Form):
         self.errors.add_row(f, _("Topics discussed"), "topics", self.topics)
 
     def save(self) -> None:
-        view = attempt(self, self.errors, self.status, lambda: referrals.record_counselling(
+        view = self.record(lambda confirmed: referrals.record_counselling(
             self.ctx.db, self.ctx.actor, counselling_type=CounsellingType.INDIVIDUAL,
             resident_id=self.picker.resident_id, day=self.day.date().toPython(), provider=self.provider.text(),
-            topics=self.topics.toPlainText()))
+            topics=self.topics.toPlainText(), confirmed=confirmed))
         if view is not None:
             self.topics.clear()
             self.done(view, _("Recorded: {what} for {name}.").format(what=view.summary, name=view.resident_name))
@@ -453,10 +483,10 @@ class ReferralForm(_Form):
         if self.picker.resident_id is None:
             self.errors.show(DomainError(_("Choose the resident."), "resident"))
             return
-        view = attempt(self, self.errors, self.status, lambda: referrals.record_referral(
+        view = self.record(lambda confirmed: referrals.record_referral(
             self.ctx.db, self.ctx.actor, self.picker.resident_id, partner_id=self.partner.currentData(),
             area=self.area.value(), reason=self.reason.text(), day=self.day.date().toPython(),
-            override_reason=self.override.text() or None))
+            override_reason=self.override.text() or None, confirmed=confirmed))
         if view is not None:
             self.reason.clear()
             self.override.clear()
