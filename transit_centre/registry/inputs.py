@@ -45,6 +45,7 @@ class ResidentInput:
     sex: Sex | str | None
     date_of_birth: dt.date | None = None
     estimated_age: int | None = None
+    birth_year: int | None = None  # known year, unknown day (stored as 1 January, shown as estimated)
     nationality: str | None = None
     other_names: str | None = None
     place_of_birth: str | None = None
@@ -139,8 +140,10 @@ def check_country(errors: Errors, name: str, code: str | None, *, required: bool
     return code
 
 
-def birth_date(errors: Errors, date_of_birth: Any, estimated_age: Any, today: dt.date) -> tuple[dt.date | None, bool]:
-    """The stored date of birth: the date given, or 1 January of the year of an estimated age."""
+def birth_date(errors: Errors, date_of_birth: Any, estimated_age: Any, today: dt.date,
+               birth_year: Any = None) -> tuple[dt.date | None, bool]:
+    """The stored date of birth: the date given, else 1 January of the year of birth given or of
+    an estimated age (then marked estimated: papers show the year only)."""
     if date_of_birth is not None:
         dob = _date(errors, "date_of_birth", date_of_birth)
         if dob is None:
@@ -150,8 +153,17 @@ def birth_date(errors: Errors, date_of_birth: Any, estimated_age: Any, today: dt
         elif today.year - dob.year > MAX_AGE:
             errors.add("date_of_birth", _("The date of birth is more than {n} years ago.").format(n=MAX_AGE))
         return dob, False
+    if birth_year is not None and birth_year != "":
+        if isinstance(birth_year, bool) or not isinstance(birth_year, int):
+            errors.add("birth_year", _("The year of birth must be a year such as 2009."))
+            return None, False
+        if not today.year - MAX_AGE <= birth_year <= today.year:
+            errors.add("birth_year", _("The year of birth must be between {first} and {last}.").format(
+                first=today.year - MAX_AGE, last=today.year))
+            return None, False
+        return dt.date(birth_year, 1, 1), True
     if estimated_age is None or estimated_age == "":
-        errors.add("date_of_birth", _("Give the date of birth or an estimated age."))
+        errors.add("date_of_birth", _("Give the date of birth, the year of birth or an estimated age."))
         return None, False
     try:
         age = int(estimated_age)
@@ -219,7 +231,7 @@ def validate_resident(data: ResidentInput, today: dt.date | None = None) -> Clea
     last = errors.text("last_name", data.last_name, required=True, max_length=150)
     other = errors.text("other_names", data.other_names, max_length=200)
     sex = _enum(errors, "sex", Sex, data.sex)
-    dob, estimated = birth_date(errors, data.date_of_birth, data.estimated_age, today)
+    dob, estimated = birth_date(errors, data.date_of_birth, data.estimated_age, today, data.birth_year)
     nationality = check_country(errors, "nationality", data.nationality, required=True)
     place = errors.text("place_of_birth", data.place_of_birth, max_length=150)
     languages = errors.text("languages", data.languages, max_length=200)

@@ -43,6 +43,8 @@ from transit_centre.ui.widgets import CountryCombo, EnumCombo, FieldErrors, Opti
 
 NEW_HOUSEHOLD = "__new__"
 # Which tab holds each field, to show the first tab with a problem.
+BIRTH_DATE, BIRTH_YEAR, BIRTH_AGE = "date", "year", "age"
+EMPTY_DATE = QDate(1900, 1, 1)
 FIELD_TABS = {"documents": 1, "vulnerabilities": 2, "household": 3, "household_role": 3, "consent_date": 3}
 
 
@@ -165,25 +167,40 @@ class ResidentForm(QDialog):
         self.other_names.setObjectName("otherNames")
         self.sex = EnumCombo(Sex, allow_empty=True)
         self.sex.setObjectName("sex")
-        self.dob = date_edit(dt.date(2000, 1, 1))
+        # Nothing is pre-filled: a date that was never typed must not be saved as someone's birthday.
+        self.birth_mode = QComboBox()
+        self.birth_mode.setObjectName("birthMode")
+        for mode, text in ((BIRTH_DATE, _("Date of birth")), (BIRTH_YEAR, _("Year of birth only")),
+                           (BIRTH_AGE, _("Estimated age"))):
+            self.birth_mode.addItem(text, mode)
+        self.dob = QDateEdit()
         self.dob.setObjectName("dateOfBirth")
-        self.age_estimated = QCheckBox(_("Date unknown: estimated age"))
-        self.age_estimated.setObjectName("ageEstimated")
+        self.dob.setCalendarPopup(True)
+        self.dob.setDisplayFormat("dd/MM/yyyy")
+        self.dob.setMinimumDate(EMPTY_DATE)
+        self.dob.setSpecialValueText(" ")  # the minimum shows as an empty field
+        self.dob.setDate(EMPTY_DATE)
+        self.birth_year = QSpinBox()
+        self.birth_year.setObjectName("birthYear")
+        self.birth_year.setRange(dt.date.today().year - 111, dt.date.today().year)
+        self.birth_year.setSpecialValueText(" ")
+        self.birth_year.setValue(self.birth_year.minimum())
         self.age = QSpinBox()
         self.age.setObjectName("estimatedAge")
-        self.age.setRange(0, 110)
-        self.age.setValue(25)
+        self.age.setRange(-1, 110)  # -1 shows empty; 0 is a baby's age
+        self.age.setSpecialValueText(" ")
+        self.age.setValue(-1)
         self.age.setSuffix(_(" years"))
-        self.age.setEnabled(False)
-        self.age_estimated.toggled.connect(self.age.setEnabled)
-        self.age_estimated.toggled.connect(lambda on: self.dob.setEnabled(not on))
         birth = QWidget()
         row = QHBoxLayout(birth)
         row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.birth_mode)
         row.addWidget(self.dob)
-        row.addWidget(self.age_estimated)
+        row.addWidget(self.birth_year)
         row.addWidget(self.age)
         row.addStretch(1)
+        self.birth_mode.currentIndexChanged.connect(lambda _i: self._birth_mode_changed())
+        self._birth_mode_changed()
         self.nationality = CountryCombo()
         self.nationality.setObjectName("nationality")
         self.place_of_birth = QLineEdit()
@@ -202,8 +219,9 @@ class ResidentForm(QDialog):
         e.add_row(form, required(_("Last name")), "last_name", self.last_name)
         e.add_row(form, _("Other names"), "other_names", self.other_names)
         e.add_row(form, required(_("Sex")), "sex", self.sex)
-        form.addRow(required(_("Date of birth")), e.field("date_of_birth", birth))
+        form.addRow(required(_("Birth")), e.field("date_of_birth", birth))
         form.addRow("", e.field("estimated_age", QWidget()))
+        form.addRow("", e.field("birth_year", QWidget()))
         e.add_row(form, required(_("Nationality")), "nationality", self.nationality)
         e.add_row(form, _("Place of birth"), "place_of_birth", self.place_of_birth)
         e.add_row(form, _("Languages"), "languages", self.languages)
@@ -269,6 +287,12 @@ class ResidentForm(QDialog):
         layout.addStretch(1)
         return page
 
+    def _birth_mode_changed(self) -> None:
+        mode = self.birth_mode.currentData()
+        self.dob.setVisible(mode == BIRTH_DATE)
+        self.birth_year.setVisible(mode == BIRTH_YEAR)
+        self.age.setVisible(mode == BIRTH_AGE)
+
     def _household_tab(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
@@ -321,11 +345,11 @@ class ResidentForm(QDialog):
         self.last_name.setText(r.last_name)
         self.other_names.setText(r.other_names or "")
         self.sex.set_value(r.sex)
-        if r.date_of_birth is not None:
+        if r.date_of_birth is not None and r.dob_estimated:  # kept as a year: edited as a year
+            self.birth_year.setValue(r.date_of_birth.year)
+            self.birth_mode.setCurrentIndex(self.birth_mode.findData(BIRTH_YEAR))
+        elif r.date_of_birth is not None:
             self.dob.setDate(QDate(r.date_of_birth.year, r.date_of_birth.month, r.date_of_birth.day))
-            if r.dob_estimated:
-                self.age_estimated.setChecked(True)
-                self.age.setValue(max(0, dt.date.today().year - r.date_of_birth.year))
         self.nationality.set_code(r.nationality)
         self.place_of_birth.setText(r.place_of_birth or "")
         self.languages.setText(r.languages or "")
@@ -345,12 +369,15 @@ class ResidentForm(QDialog):
 
     def collect(self) -> ResidentInput:
         sex = self.sex.value()
-        estimated = self.age_estimated.isChecked()
+        mode = self.birth_mode.currentData()
+        dob = self.dob.date()
         common = dict(
             first_name=self.first_name.text(), last_name=self.last_name.text(), other_names=self.other_names.text(),
             sex=sex.value if sex else None,
-            date_of_birth=None if estimated else self.dob.date().toPython(),
-            estimated_age=self.age.value() if estimated else None,
+            date_of_birth=dob.toPython() if mode == BIRTH_DATE and dob != EMPTY_DATE else None,
+            birth_year=self.birth_year.value() if mode == BIRTH_YEAR and
+            self.birth_year.value() != self.birth_year.minimum() else None,
+            estimated_age=self.age.value() if mode == BIRTH_AGE and self.age.value() >= 0 else None,
             nationality=self.nationality.code(), place_of_birth=self.place_of_birth.text(),
             languages=self.languages.text(), phone=self.phone.text(), notes=self.notes.toPlainText(),
         )
