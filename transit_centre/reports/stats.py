@@ -59,13 +59,13 @@ class Stats:
     accommodated: int
     # (nationality or "", sex, age band, people)
     demographics: tuple[tuple[str, str, str, int], ...]
-    # (vulnerability kind, male, female)
-    vulnerabilities: tuple[tuple[str, int, int], ...]
+    # (vulnerability kind, male, female, sex not recorded)
+    vulnerabilities: tuple[tuple[str, int, int, int], ...]
     services: tuple[ServiceLine, ...]
     # (mode "individual"/"group", sessions, male contacts, female contacts)
     mhpss: tuple[tuple[str, int, int, int], ...]
-    # (return type, destination country, male, female)
-    returns: tuple[tuple[str, str, int, int], ...]
+    # (return type, destination country, male, female, sex not recorded)
+    returns: tuple[tuple[str, str, int, int, int], ...]
     # (grant kind, people, total XOF)
     cash: tuple[tuple[str, int, int], ...]
     voided_receipts: int
@@ -77,7 +77,7 @@ class Stats:
 
     @property
     def returns_total(self) -> int:
-        return sum(m + f for _t, _c, m, f in self.returns)
+        return sum(m + f + u for _t, _c, m, f, u in self.returns)
 
     @property
     def cash_total(self) -> int:
@@ -159,11 +159,14 @@ def compute(session: Session, src: Sources, period: Period, capacity_nights: int
     )
 
 
-def _by_sex(rows: list[Any]) -> tuple[tuple[str, int, int], ...]:
-    acc: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+_SEX_COLUMN = {"M": 0, "F": 1}  # any other value (a package without the sex) is counted apart
+
+
+def _by_sex(rows: list[Any]) -> tuple[tuple[str, int, int, int], ...]:
+    acc: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for kind, sex, n in rows:
-        acc[_s(kind)][0 if _s(sex) == "M" else 1] += int(n)
-    return tuple(sorted((k, m, f) for k, (m, f) in acc.items()))
+        acc[_s(kind)][_SEX_COLUMN.get(_s(sex), 2)] += int(n)
+    return tuple(sorted((k, m, f, u) for k, (m, f, u) in acc.items()))
 
 
 _KIND_ORDER = {k.value: i for i, k in enumerate(ServiceKind)}
@@ -201,11 +204,11 @@ def _mhpss(contacts: list[Any], sessions: list[Any]) -> tuple[tuple[str, int, in
     return tuple((mode, values[0], values[1], values[2]) for mode, values in acc.items())
 
 
-def _returns(rows: list[Any]) -> tuple[tuple[str, str, int, int], ...]:
-    acc: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+def _returns(rows: list[Any]) -> tuple[tuple[str, str, int, int, int], ...]:
+    acc: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for rtype, country, sex, n in rows:
-        acc[(_s(rtype), _s(country))][0 if _s(sex) == "M" else 1] += int(n)
-    return tuple(sorted((t, c, m, f) for (t, c), (m, f) in acc.items()))
+        acc[(_s(rtype), _s(country))][_SEX_COLUMN.get(_s(sex), 2)] += int(n)
+    return tuple(sorted((t, c, m, f, u) for (t, c), (m, f, u) in acc.items()))
 
 
 # --- the services the screens and the command line call -------------------------------------

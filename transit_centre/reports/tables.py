@@ -109,9 +109,10 @@ def _demographics_table(stats: Stats) -> ReportTable:
 
 
 def _vulnerability_table(stats: Stats) -> ReportTable:
-    rows = tuple((_label(VulnerabilityKind, k), m, f, m + f) for k, m, f in stats.vulnerabilities)
+    rows = tuple((_label(VulnerabilityKind, k), m, f, u, m + f + u) for k, m, f, u in stats.vulnerabilities)
     return ReportTable("vulnerabilities", _("Vulnerabilities of the residents accommodated"),
-                       (_("Vulnerability"), _("Men"), _("Women"), _("Total")), (TEXT, INT, INT, INT), rows)
+                       (_("Vulnerability"), _("Men"), _("Women"), _("Sex not recorded"), _("Total")),
+                       (TEXT, INT, INT, INT, INT), rows)
 
 
 def _services_table(stats: Stats) -> ReportTable:
@@ -133,12 +134,12 @@ def _mhpss_table(stats: Stats) -> ReportTable:
 
 
 def _returns_table(stats: Stats) -> ReportTable:
-    rows = [(_label(ReturnType, t), country_name(c) if c else _("(not given)"), c, m, f, m + f)
-            for t, c, m, f in stats.returns]
-    rows.append((_("Total"), "", "", sum(r[3] for r in rows), sum(r[4] for r in rows), sum(r[5] for r in rows)))
+    rows = [(_label(ReturnType, t), country_name(c) if c else _("(not given)"), c, m, f, u, m + f + u)
+            for t, c, m, f, u in stats.returns]
+    rows.append((_("Total"), "", "", *(sum(r[i] for r in rows) for i in range(3, 7))))
     return ReportTable("returns", _("Returns by type and destination"),
-                       (_("Type of return"), _("Destination"), _("Code"), _("Men"), _("Women"), _("Total")),
-                       (TEXT, TEXT, TEXT, INT, INT, INT), tuple(rows))
+                       (_("Type of return"), _("Destination"), _("Code"), _("Men"), _("Women"), _("Sex not recorded"),
+                        _("Total")), (TEXT, TEXT, TEXT, INT, INT, INT, INT), tuple(rows))
 
 
 def _cash_table(stats: Stats) -> ReportTable:
@@ -151,16 +152,16 @@ def _cash_table(stats: Stats) -> ReportTable:
 
 def annual_figures(stats: Stats) -> ReportTable:
     """The figures headquarters publishes each year, derived from the same tables."""
-    def ret(kind: str) -> tuple[int, int]:
+    def ret(kind: str) -> tuple[int, int, int]:
         lines = [r for r in stats.returns if r[0] == kind]
-        return sum(r[2] for r in lines), sum(r[3] for r in lines)
+        return sum(r[2] for r in lines), sum(r[3] for r in lines), sum(r[4] for r in lines)
 
     mal, intl = ret(ReturnType.MALIAN_HOME.value), ret(ReturnType.INTERNATIONAL.value)
     medical = [line for line in stats.services if line.kind == ServiceKind.MEDICAL.value]
     med_m, med_f = sum(x.male for x in medical), sum(x.female for x in medical)
     med_u5 = sum(x.under5 for x in medical)
     mh_m, mh_f = sum(x[2] for x in stats.mhpss), sum(x[3] for x in stats.mhpss)
-    vot = next(((m, f) for k, m, f in stats.vulnerabilities if k == "trafficking_victim"), (0, 0))
+    vot = next(((m, f, u) for k, m, f, u in stats.vulnerabilities if k == "trafficking_victim"), (0, 0, 0))
     cash_people = sum(n for k, n, _t in stats.cash)
     reintegration = next((n for k, n, _t in stats.cash if k == GrantKind.REINTEGRATION.value), 0)
     rows = (
