@@ -2,7 +2,9 @@
 
 ID is a uuid or a human reference (case number, return case reference, receipt number,
 movement reference); for the occupancy sheet and the badges of everyone present, a centre code.
-The command line acts as the system account; the print is audited like one from the window.
+The command line acts as the system account, named after the computer account that ran it
+(printed on the document and in the audit log like a print from the window). A print the window
+would ask about first (a card for someone who left, an out-of-date travel letter) needs ``--yes``.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from transit_centre.i18n import _, current_language
 def _cmd_print(args: argparse.Namespace) -> int:
     from transit_centre.bootstrap import open_database
     from transit_centre.documents import render_document
-    from transit_centre.security.permissions import Actor
+    from transit_centre.errors import NeedsConfirmation
 
     language = args.doc_lang or getattr(args, "lang", None) or current_language()
     day = None
@@ -29,7 +31,11 @@ def _cmd_print(args: argparse.Namespace) -> int:
             print(_("The date must be written YYYY-MM-DD."), file=sys.stderr)
             return 2
     db = open_database(args.database)
-    doc = render_document(db, Actor.system(), args.kind, args.id, language, day)
+    try:
+        doc = render_document(db, command_line_actor(), args.kind, args.id, language, day, confirmed=args.yes)
+    except NeedsConfirmation as question:
+        print(_("{question} Repeat the command with --yes to print it.").format(question=question), file=sys.stderr)
+        return 2
     out = Path(args.out) if args.out else Path(doc.filename)
     try:
         out.write_bytes(doc.pdf)
@@ -43,12 +49,24 @@ def _cmd_print(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from transit_centre.bootstrap import open_database
     from transit_centre.documents import verify_receipt
-    from transit_centre.security.permissions import Actor
 
     db = open_database(args.database)
-    check = verify_receipt(db, Actor.system(), args.code)
+    check = verify_receipt(db, command_line_actor(), args.code)
     print(check.message)
     return 0 if check.payload_valid and check.in_ledger and check.amount_matches and not check.voided else 1
+
+
+def command_line_actor() -> Any:
+    """The system account, named after the computer account running the command."""
+    import getpass
+
+    from transit_centre.security.permissions import Actor
+
+    try:
+        account = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name (a service account): still a command-line print
+        account = "?"
+    return Actor.system(_("command line ({account})").format(account=account))
 
 
 def add_commands(sub: Any) -> None:
@@ -60,6 +78,9 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--lang", dest="doc_lang", choices=["fr", "en"], help=_("language of the document"))
     p.add_argument("--out", metavar="FILE.pdf", help=_("file to write (default: a name made from the record)"))
     p.add_argument("--date", metavar="YYYY-MM-DD", help=_("night for the occupancy sheet and badges (default today)"))
+    p.add_argument("--yes", action="store_true",
+                   help=_("print even what the window asks about first (a card for someone who left, a travel "
+                          "letter whose journey is past)"))
     p.set_defaults(handler=_cmd_print)
 
     p = sub.add_parser("verify-receipt", help=_("check a scanned receipt code against the ledger"))

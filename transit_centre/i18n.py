@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -95,11 +96,24 @@ def format_percent(value: float | None, language: str | None = None) -> str:
     return babel_numbers.format_percent(value, format="#,##0.0%", locale=language or _language)
 
 
+@lru_cache(maxsize=8)
+def _currency_pattern(language: str) -> str:
+    """The locale's currency pattern with CLDR's currency spacing: a symbol that ends or starts
+    with a letter ("F CFA") is kept apart from the digits by a no-break space, which Babel's
+    own formatting leaves out ("F CFA25,000" in English)."""
+    pattern = Locale.parse(language).currency_formats["standard"].pattern.split(";")[0]
+    pattern = re.sub(r"¤(?=[#0])", "¤\u00a0", pattern)
+    return re.sub(r"(?<=[#0])¤", "\u00a0¤", pattern)
+
+
 def format_xof(amount: int | None, language: str | None = None) -> str:
-    """An amount of West African CFA francs (no minor unit), e.g. ``25 000 F CFA``."""
+    """An amount of West African CFA francs (no minor unit): ``25 000 F CFA`` in French,
+    ``F CFA 25,000`` in English."""
     if amount is None:
         return ""
-    return babel_numbers.format_currency(amount, "XOF", locale=language or _language)
+    language = language or _language
+    return babel_numbers.format_currency(amount, "XOF", format=_currency_pattern(language), locale=language,
+                                         currency_digits=True)
 
 
 @lru_cache(maxsize=8)
@@ -124,6 +138,38 @@ def countries(language: str | None = None) -> list[tuple[str, str]]:
         return unicodedata.normalize("NFKD", item[1]).encode("ascii", "ignore").decode().lower()
 
     return sorted(_territories(language or _language).items(), key=key)
+
+
+# English names read with "the" in a sentence ("to the Gambia"), and names CLDR writes for lists
+# ("Congo - Kinshasa") that a letter to officials writes in full.
+_EN_THE = frozenset({"AE", "BS", "CF", "CK", "CC", "DO", "FK", "FO", "GM", "IC", "KM", "KY", "MH", "MP", "MV",
+                     "NL", "PH", "PS", "SB", "SC", "TC", "UM", "US", "GB", "VG", "VI", "BQ", "HM", "AX", "TF",
+                     "IO", "VA", "CD", "CG"})
+_EN_SENTENCE_NAMES = {"CD": "Democratic Republic of the Congo", "CG": "Republic of the Congo",
+                      "HK": "Hong Kong", "MO": "Macao", "VA": "Vatican City State"}
+
+
+@lru_cache(maxsize=1)
+def _french_phrases() -> dict[str, str]:
+    import json
+
+    from transit_centre.paths import resources_dir
+
+    path = resources_dir() / "reference" / "country_phrases_fr.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def country_phrase(code: str | None, language: str | None = None) -> str:
+    """A country as a sentence writes it after a verb of going: "au Mali", "en Guinée",
+    "aux Comores", "à Madagascar" in French; "Mali", "the Gambia" after "to" in English."""
+    if not code:
+        return ""
+    code = code.upper()
+    language = language or _language
+    if language == "fr":
+        return _french_phrases().get(code) or country_name(code, "fr")
+    name = _EN_SENTENCE_NAMES.get(code) or country_name(code, language)
+    return f"the {name}" if code in _EN_THE else name
 
 
 def is_country_code(code: str | None) -> bool:

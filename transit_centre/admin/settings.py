@@ -22,6 +22,11 @@ DEFAULTS: dict[str, Any] = {
     "organisation.name_en": "International Organization for Migration (IOM) – Mali",
     "organisation.address": "Bamako, Mali",
     "organisation.logo_path": "",  # no logo is shipped; an administrator chooses the file
+    # The office officials call about a travel letter (printed on the documents shown to them).
+    "organisation.phone": "",
+    "organisation.email": "",
+    # How long a resident card is valid after it is printed (days).
+    "badge.validity_days": 30,
 }
 
 

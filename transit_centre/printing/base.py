@@ -43,6 +43,7 @@ GREY = colors.HexColor("#555555")
 LIGHT = colors.HexColor("#e8eef5")
 LINE = colors.HexColor("#888888")
 BLUE = colors.HexColor("#0b3d91")
+RED = colors.HexColor("#b00020")
 
 
 # --- fonts ---------------------------------------------------------------------------------
@@ -121,6 +122,12 @@ def styles() -> dict[str, ParagraphStyle]:
         "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=10.5, leading=13,
                              spaceBefore=4 * mm, spaceAfter=1.5 * mm, textColor=BLUE),
         "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
+        "decision": ParagraphStyle("decision", parent=base, fontName=FONT_BOLD, fontSize=15, leading=19,
+                                   alignment=TA_CENTER),
+        "alert_right": ParagraphStyle("alert_right", parent=base, fontName=FONT_BOLD, fontSize=9, leading=11,
+                                      textColor=RED, alignment=TA_RIGHT),
+        "alert": ParagraphStyle("alert", parent=base, fontName=FONT_BOLD, fontSize=8.5, leading=11,
+                                textColor=RED),
         "center": ParagraphStyle("center", parent=base, alignment=TA_CENTER),
     }
 
@@ -193,6 +200,55 @@ def grid_table(header: Sequence[str], rows: Iterable[Sequence[object]], widths: 
         style.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f6f7f9")]))
     table.setStyle(TableStyle(style + list(extra_style)))
     return table
+
+
+class TableWithClosing(Flowable):
+    """A data table and what closes it (totals, legend, signatures), which never stand alone on
+    a page: when the closing does not fit after the table, the last ``keep`` rows go over to the
+    next page with it (the header row repeats there)."""
+
+    def __init__(self, header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float],
+                 closing: Sequence[Flowable], keep: int = 3) -> None:
+        super().__init__()
+        self.header, self.rows, self.widths = list(header), list(rows), list(widths)
+        self.closing, self.keep = list(closing), max(1, keep)
+        self._parts: list[tuple[Flowable, float]] = []
+
+    def _flowables(self) -> list[Flowable]:
+        return ([grid_table(self.header, self.rows, self.widths)] if self.rows else []) + self.closing
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._parts = [(part, part.wrap(avail_width, avail_height)[1]) for part in self._flowables()]
+        height = 0.0
+        for i, (part, part_height) in enumerate(self._parts):
+            height += part_height + part.getSpaceAfter() + (part.getSpaceBefore() if i else 0)
+        self.width, self.height = avail_width, height
+        return avail_width, height
+
+    def draw(self) -> None:
+        y = self.height
+        for i, (part, part_height) in enumerate(self._parts):
+            y -= (part.getSpaceBefore() if i else 0) + part_height
+            part.drawOn(self.canv, 0, y)
+            y -= part.getSpaceAfter()
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        if not self.rows:
+            return []
+        table = grid_table(self.header, self.rows, self.widths)
+        table.wrap(avail_width, avail_height)
+        heights = table._rowHeights  # noqa: SLF001 - reportlab keeps the row heights there
+        used, fitting = heights[0], 0
+        for h in heights[1:]:
+            if used + h > avail_height:
+                break
+            used += h
+            fitting += 1
+        fitting = min(fitting, len(self.rows) - self.keep)
+        if fitting <= 0:
+            return []  # the rows and the closing all go to the next page
+        return [grid_table(self.header, self.rows[:fitting], self.widths),
+                TableWithClosing(self.header, self.rows[fitting:], self.widths, self.closing, self.keep)]
 
 
 class SignatureBox(Flowable):
@@ -382,7 +438,7 @@ class DocumentTemplate:
         _fit_text(c, head.organisation, left, top - 4.2 * mm, text_width, FONT_BOLD, 10)
         c.setFillColor(GREY)
         line_y = top - 8.4 * mm
-        for extra in (head.organisation_other, head.address):
+        for extra in (head.organisation_other, head.address, head.phone):
             if extra:
                 _fit_text(c, extra, left, line_y, text_width, FONT, 7.5)
                 line_y -= 3.6 * mm

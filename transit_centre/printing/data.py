@@ -20,6 +20,7 @@ class Letterhead:
     address: str = ""
     logo_path: str = ""  # settings organisation.logo_path; none is shipped
     printed_by: str = ""
+    phone: str = ""  # "Tel. +223 … · email": how officials reach the office
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,9 @@ class RegistrationData:
     documents: tuple[IdentityLine, ...] = ()
     vulnerabilities: tuple[str, ...] = ()
     consent: str = ""
-    is_minor: bool = False
+    is_minor: bool = False  # on the print day: the parent or guardian signs too
+    age: str = ""  # "0" for a baby, "≈ 17" when estimated
+    registered_by: str = ""  # the user who registered the resident
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,8 @@ class ReturnDeclarationData:
     person: Person
     case_reference: str = ""
     return_type: str = ""
-    destination: str = ""
+    destination: str = ""  # "Mali (Mopti)"
+    destination_sentence: str = ""  # "au Mali (Mopti)" / "Mali (Mopti)", as the sentence needs it
     travel_document: str = ""
     opened_on: str = ""
     caseworker: str = ""
@@ -96,13 +100,14 @@ class FitToTravelData:
     head: Letterhead
     reference: str
     person: Person
-    status_code: str  # "fit" | "not_fit" | "fit_with_escort"
-    status: str
+    status_code: str  # "fit" | "fit_with_escort" | "not_fit" | "expired": the colour of the decision box
+    status: str  # the words in the large box ("EXPIRED: NOT VALID FOR TRAVEL" for an old decision)
     assessed_on: str = ""
     valid_until: str = ""
     provider: str = ""
     destination: str = ""
     place_and_date: str = ""
+    note: str = ""  # why the decision does not cover a journey (expired, ends before the departure)
 
 
 @dataclass(frozen=True)
@@ -122,8 +127,12 @@ class ReceiptData:
     mobile_money_reference: str = ""
     case_reference: str = ""
     voided: bool = False
-    void_reason: str = ""
+    void_note: str = ""  # "Voided: Wrong amount (details as typed)."
     replaced_by: str = ""
+    beneficiary_minor: bool = False  # on the payment date: a parent, guardian or escort received it
+    beneficiary_age: str = ""
+    received_by: str = ""  # "Awa Traoré (parent)"
+    duplicate: str = ""  # "DUPLICATA / COPY – reprinted on …" on every print after the first
 
 
 @dataclass(frozen=True)
@@ -153,6 +162,7 @@ class ManifestData:
     escorts: tuple[str, ...] = ()
     totals: tuple[tuple[str, str], ...] = ()  # (label, formatted count), labels already translated
     centre_manager: str = ""
+    warnings: tuple[str, ...] = ()  # travellers whose fit-to-travel does not cover the departure
 
 
 @dataclass(frozen=True)
@@ -164,6 +174,8 @@ class TravelLetterData:
     person: Person
     document: str = ""
     destination: str = ""
+    destination_sentence: str = ""  # "au Mali (Mopti)" in French, "Mali (Mopti)" after "to" in English
+    destination_sentence_other: str = ""  # the same in the other language of the letter
     departure_date: str = ""
     mode: str = ""
     route: str = ""
@@ -172,6 +184,7 @@ class TravelLetterData:
     escort: str = ""
     signatory: str = ""
     place_and_date: str = ""
+    contact: str = ""  # the office's address, phone and email, for officials to call
 
 
 @dataclass(frozen=True)

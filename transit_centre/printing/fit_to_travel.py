@@ -15,11 +15,13 @@ from transit_centre.printing.base import (
     field_table,
     para,
     signature_row,
+    text,
     title_block,
 )
 from transit_centre.printing.data import FitToTravelData
 
-_COLOURS = {"fit": "#1b7f3b", "fit_with_escort": "#a66300", "not_fit": "#b00020"}
+_COLOURS = {"fit": "#1b7f3b", "fit_with_escort": "#a66300", "not_fit": "#b00020", "expired": "#b00020"}
+_REFUSED = ("not_fit", "expired")
 
 
 def render(data: FitToTravelData, language: str = "fr") -> bytes:
@@ -35,12 +37,18 @@ def render(data: FitToTravelData, language: str = "fr") -> bytes:
         (_.both(N_("Nationality")), p.nationality), (_.both(N_("Destination")), data.destination),
     ], width, columns=1, label_ratio=0.32))
     story.append(Spacer(1, 5 * mm))
-    decision = Table([[para(_.both(N_("Medical decision")), "label")], [para(data.status, "title")]],
-                     colWidths=[width])
-    decision.setStyle(TableStyle([
-        ("BOX", (0, 0), (-1, -1), 1.2, colors.HexColor(_COLOURS.get(data.status_code, "#333333"))),
-        ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))
+    hex_colour = _COLOURS.get(data.status_code, "#333333")
+    colour = colors.HexColor(hex_colour)
+    headline = para(f'<font color="{hex_colour}">{text(data.status)}</font>', "decision", markup=True)
+    decision_rows = [[para(_.both(N_("Medical decision")), "label")], [headline]]
+    if data.note:
+        decision_rows.append([para(data.note, "alert")])
+    decision = Table(decision_rows, colWidths=[width])
+    style = [("BOX", (0, 0), (-1, -1), 2.4 if data.status_code in _REFUSED else 1.2, colour),
+             ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
+    if data.status_code in _REFUSED:
+        style.append(("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fdecee")))
+    decision.setStyle(TableStyle(style))
     story += [decision, Spacer(1, 5 * mm)]
     story.append(field_table([
         (_.both(N_("Assessed on")), data.assessed_on), (_.both(N_("Valid until")), data.valid_until),

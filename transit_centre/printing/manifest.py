@@ -9,33 +9,38 @@ only to the receiving protection focal point.
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from transit_centre.i18n import N_
 from transit_centre.printing.base import (
     DocumentTemplate,
     SignatureBox,
+    TableWithClosing,
     Tr,
     field_table,
-    grid_table,
     para,
     signature_row,
+    text,
     title_block,
 )
 from transit_centre.printing.data import ManifestData
 
 FLAG_MINOR = "MIN"
 FLAG_UNACCOMPANIED = "UAM"
+FLAG_SEPARATED = "SEP"
 FLAG_ESCORT = "ESC"
 FLAG_PROTECTION = "PR"
+FLAG_NOT_FIT = "NFT"
 
 
 def legend(_: Tr) -> str:
     return "   ".join([
         f"{FLAG_MINOR}: " + _.both(N_("minor (under 18)")),
         f"{FLAG_UNACCOMPANIED}: " + _.both(N_("unaccompanied minor")),
+        f"{FLAG_SEPARATED}: " + _.both(N_("minor separated from their family")),
         f"{FLAG_ESCORT}: " + _.both(N_("escort required")),
         f"{FLAG_PROTECTION}: " + _.both(N_("protection case, hand over only to the protection focal point")),
+        f"{FLAG_NOT_FIT}: " + _.both(N_("fit-to-travel not valid on the departure date: do not board")),
     ])
 
 
@@ -57,12 +62,13 @@ def render(data: ManifestData, language: str = "fr") -> bytes:
               _.both(N_("Flags"))]
     rows = [(t.number, t.full_name, t.case_number, t.sex, t.date_of_birth, t.nationality, t.document, t.flags)
             for t in data.travellers]
-    story.append(grid_table(header, rows, [width * f for f in fractions]))
-    story.append(Spacer(1, 2 * mm))
-    story.append(para(legend(_), "tiny"))
-    story.append(Spacer(1, 3 * mm))
-    totals = "   ".join(f"<b>{para_text(label)}</b> {para_text(value)}" for label, value in data.totals)
-    closing: list[Flowable] = [para(totals, "body", markup=True), Spacer(1, 5 * mm)]
+    closing: list[Flowable] = [Spacer(1, 2 * mm), para(legend(_), "tiny"), Spacer(1, 3 * mm)]
+    if data.warnings:
+        closing.append(para(_.both(N_("Fit-to-travel not valid on the departure date")) + ": "
+                            + "; ".join(data.warnings), "alert"))
+        closing.append(Spacer(1, 2 * mm))
+    totals = "   ".join(f"<b>{text(label)}</b> {text(value)}" for label, value in data.totals)
+    closing += [para(totals, "body", markup=True), Spacer(1, 5 * mm)]
     escort_name = ", ".join(data.escorts)
     closing.append(signature_row([
         SignatureBox(_.both(N_("Escort (name and signature)")), width / 3 - 8, name=escort_name,
@@ -72,11 +78,5 @@ def render(data: ManifestData, language: str = "fr") -> bytes:
         SignatureBox(_.both(N_("Received by (receiving mission)")), width / 3 - 8,
                      date_label=_.both(N_("Date:"))),
     ], width))
-    story.append(KeepTogether(closing))
+    story.append(TableWithClosing(header, rows, [width * f for f in fractions], closing))
     return doc.build(story)
-
-
-def para_text(value: str) -> str:
-    from transit_centre.printing.base import text
-
-    return text(value)

@@ -8,8 +8,8 @@ from reportlab.platypus import Flowable, Spacer
 from transit_centre.printing.base import (
     DocumentTemplate,
     SignatureBox,
+    TableWithClosing,
     Tr,
-    grid_table,
     para,
     signature_row,
     text,
@@ -32,13 +32,11 @@ def render(data: OccupancyData, language: str = "fr") -> bytes:
               _("Arrival"), _("Present")]
     rows = [(r.room, r.bed, r.full_name, r.case_number, r.sex, r.age, r.nationality, r.arrival, "☐")
             for r in data.rows]
+    guard = [Spacer(1, 5 * mm), para(_("Notes of the night round"), "h2"), Spacer(1, 18 * mm),
+             signature_row([SignatureBox(_("Night guard (name and signature)"), width / 2 - 6, height=16 * mm,
+                                         date_label=_("Time of round:"))], width / 2)]
     if rows:
-        story.append(grid_table(header, rows, [width * f for f in fractions]))
+        story.append(TableWithClosing(header, rows, [width * f for f in fractions], guard))
     else:
-        story.append(para(_("Nobody is staying in the centre this night."), "body"))
-    story.append(Spacer(1, 5 * mm))
-    story.append(para(_("Notes of the night round"), "h2"))
-    story.append(Spacer(1, 18 * mm))
-    story.append(signature_row([SignatureBox(_("Night guard (name and signature)"), width / 2 - 6,
-                                             height=16 * mm, date_label=_("Time of round:"))], width / 2))
+        story += [para(_("Nobody is staying in the centre this night."), "body"), *guard]
     return doc.build(story)

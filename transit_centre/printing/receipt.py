@@ -69,14 +69,19 @@ class CutLine(Flowable):
 def _copy(data: ReceiptData, doc: DocumentTemplate, _: Tr, copy_label: str, width: float) -> list[Flowable]:
     p = data.person
     heading = Table([[para(_("Cash receipt"), "title"), para(copy_label, "right")],
-                     [para(_("No. {number}").format(number=data.number), "value"), Spacer(0, 0)]],
-                    colWidths=[width * 0.65, width * 0.35])
+                     [para(_("No. {number}").format(number=data.number), "value"),
+                      para(data.duplicate, "alert_right") if data.duplicate else Spacer(0, 0)]],
+                    colWidths=[width * 0.55, width * 0.45])
     heading.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (0, 0), (0, -1), "LEFT")]))
     heading.setStyle(TableStyle([("FONTSIZE", (0, 0), (-1, -1), 9)]))
-    fields = [(_("Received by"), p.full_name), (_("Case number"), p.case_number),
-              (_("Grant"), data.grant_kind), (_("Date"), data.issued_on),
-              (_("Payment method"), data.method)]
+    if data.beneficiary_minor:  # paid to a parent, guardian or escort, who signs for the child
+        fields = [(_("Beneficiary"), _("{name} (minor, {age} years)").format(name=p.full_name, age=data.beneficiary_age)),
+                  (_("Received by"), data.received_by)]
+    else:
+        fields = [(_("Received by"), p.full_name)]
+    fields += [(_("Case number"), p.case_number), (_("Grant"), data.grant_kind), (_("Date"), data.issued_on),
+               (_("Payment method"), data.method)]
     if data.mobile_money_reference:
         fields.append((_("Mobile money reference"), data.mobile_money_reference))
     fields.append((_("Cash officer"), data.cash_officer))
@@ -98,10 +103,21 @@ def _copy(data: ReceiptData, doc: DocumentTemplate, _: Tr, copy_label: str, widt
     out: list[Flowable] = [Letterhead(doc, width), Spacer(1, 2 * mm), heading, Spacer(1, 1 * mm), body,
                            Spacer(1, 2 * mm), amount, Spacer(1, 1.5 * mm)]
     if data.voided:
-        note = _("Voided: {reason}.").format(reason=data.void_reason or "–")
+        note = data.void_note
         if data.replaced_by:
             note += " " + _("Replaced by receipt {number}.").format(number=data.replaced_by)
         out.append(para(note, "cell_bold"))
+    if data.beneficiary_minor:
+        out.append(para(_("I confirm that I received the amount written above for the minor named above."), "small"))
+        out.append(Spacer(1, 1.5 * mm))
+        third = width / 3 - 6
+        out.append(signature_row([
+            SignatureBox(_("Parent, guardian or escort who received it (signature or thumbprint)"), third,
+                         height=15 * mm, thumb_caption=_("Thumbprint"), name=data.received_by),
+            SignatureBox(_("The minor (signature, if able)"), third, height=15 * mm, name=p.full_name),
+            SignatureBox(_("Cash officer (signature)"), third, height=15 * mm, name=data.cash_officer),
+        ], width))
+        return out
     out.append(para(_("I confirm that I received the amount written above."), "small"))
     out.append(Spacer(1, 1.5 * mm))
     out.append(signature_row([

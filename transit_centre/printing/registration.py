@@ -58,7 +58,7 @@ def render(data: RegistrationData, language: str = "fr") -> bytes:
     identity = field_table([
         (_("Last name"), data.last_name), (_("First name"), data.first_name),
         (_("Other names"), data.other_names), (_("Sex"), p.sex),
-        (_("Date of birth"), p.date_of_birth), (_("Place of birth"), p.place_of_birth),
+        (_("Date of birth"), p.date_of_birth), (_("Age"), data.age), (_("Place of birth"), p.place_of_birth),
         (_("Nationality"), p.nationality), (_("Languages spoken"), data.languages),
         (_("Telephone"), data.phone), (_("Household"), data.household),
     ], width - PHOTO_W - 4 * mm, columns=1, label_ratio=0.3)
@@ -93,7 +93,7 @@ def render(data: RegistrationData, language: str = "fr") -> bytes:
     resident = SignatureBox(_("Signature or thumbprint of the resident"), width / 2 - 6,
                             thumb_caption=_("Thumbprint"), name=p.full_name, date_label=_("Date:"))
     staff = SignatureBox(_("Registered by (name and signature)"), width / 2 - 6,
-                         name=data.head.printed_by, date_label=_("Date:"))
+                         name=data.registered_by, date_label=_("Date:"))
     rows = [signature_row([resident, staff], width)]
     if data.is_minor:
         third = width / 3 - 6
@@ -102,7 +102,7 @@ def render(data: RegistrationData, language: str = "fr") -> bytes:
         guardian = SignatureBox(_("Parent or guardian (name, signature or thumbprint)"), third,
                                 thumb_caption=_("Thumbprint"), date_label=_("Date:"))
         staff = SignatureBox(_("Registered by (name and signature)"), third,
-                             name=data.head.printed_by, date_label=_("Date:"))
+                             name=data.registered_by, date_label=_("Date:"))
         rows = [signature_row([resident, guardian, staff], width)]
     story.append(KeepTogether([
         para(_("Consent and declaration"), "h2"),

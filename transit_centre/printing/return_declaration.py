@@ -38,7 +38,8 @@ def render(data: ReturnDeclarationData, language: str = "fr") -> bytes:
     story.append(para(_("Application"), "h2"))
     story.append(para(_(
         "I, the undersigned {name}, ask the International Organization for Migration to help me "
-        "return to {destination}.").format(name=p.full_name, destination=data.destination or "…"), "body"))
+        "return to {destination}.").format(name=p.full_name, destination=data.destination_sentence or "…"),
+        "body"))
     story.append(para(_("Voluntary return declaration"), "h2"))
     for line in (
         _("I declare that I return of my own free will. Nobody forced me or promised me anything to "

@@ -26,7 +26,7 @@ BODY = N_(
     "returning voluntarily to {destination} with its assistance, on the journey described below. "
     "IOM kindly asks the border, police and transport authorities to allow this person to travel "
     "and to give them any help they may need.")
-CONTACT = N_("For any question, please contact the IOM office named in the header of this letter.")
+CONTACT = N_("For any question about this letter, please contact the IOM office: {contact}.")
 
 
 def render(data: TravelLetterData, language: str = "fr") -> bytes:
@@ -42,8 +42,9 @@ def render(data: TravelLetterData, language: str = "fr") -> bytes:
         (_.both(N_("Travel document")), data.document), (_.both(N_("IOM case number")), p.case_number),
     ], width, columns=1, label_ratio=0.33))
     story.append(Spacer(1, 4 * mm))
-    for tr, style in ((_, "body"), (Tr(_.other), "small")):
-        story.append(para(tr(BODY).format(destination=data.destination or "…"), style))
+    for tr, style, destination in ((_, "body", data.destination_sentence),
+                                   (Tr(_.other), "small", data.destination_sentence_other)):
+        story.append(para(tr(BODY).format(destination=destination or "…"), style))
         story.append(Spacer(1, 2 * mm))
     story.append(para(_.both(N_("Journey")), "h2"))
     story.append(field_table([
@@ -53,8 +54,8 @@ def render(data: TravelLetterData, language: str = "fr") -> bytes:
         (_.both(N_("Escort")), data.escort),
     ], width, columns=1, label_ratio=0.33))
     story.append(Spacer(1, 3 * mm))
-    story.append(para(_(CONTACT), "small"))
-    story.append(para(_.in_other(CONTACT), "tiny"))
+    story.append(para(_(CONTACT).format(contact=data.contact or data.head.organisation), "small"))
+    story.append(para(_.in_other(CONTACT).format(contact=data.contact or data.head.organisation), "tiny"))
     story += [Spacer(1, 4 * mm), para(data.place_and_date, "body"), Spacer(1, 3 * mm)]
     story.append(KeepTogether([signature_row([SignatureBox(
         _.both(N_("For IOM (name, signature and stamp)")), width / 2 - 6, height=28 * mm,

@@ -90,9 +90,10 @@ class Actor:
     current_centre_id: uuid.UUID | None = None
 
     @classmethod
-    def system(cls) -> "Actor":
-        """The command line's actor for set-up jobs (init, demo data, migrations)."""
-        return cls(user_id=None, username="system", full_name="system", roles=frozenset({Role.ADMIN}))
+    def system(cls, full_name: str = "system") -> "Actor":
+        """The command line's actor for set-up jobs (init, demo data, migrations); ``full_name``
+        says who ran it where a paper or the audit log names them."""
+        return cls(user_id=None, username="system", full_name=full_name, roles=frozenset({Role.ADMIN}))
 
     @property
     def permissions(self) -> frozenset[Permission]:

@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
 
 from transit_centre import documents
 from transit_centre.documents import PrintedDocument
+from transit_centre.errors import NeedsConfirmation
 from transit_centre.i18n import _, current_language, ngettext
 from transit_centre.security.permissions import Permission
 from transit_centre.ui.context import UiContext
-from transit_centre.ui.errors import show_error
+from transit_centre.ui.errors import confirm, show_error
 from transit_centre.ui.worker import run_task
 
 log = logging.getLogger(__name__)
@@ -217,14 +218,25 @@ def print_document(parent: QWidget | None, ctx: UiContext, kind: str, record_id:
 
     ``day`` is the night of the occupancy sheet or of the badges of a centre (default today).
     """
+    confirmed = False
+    reprint: bool | None = None  # decided by the first render: another language is the same print
+
     def render(lang: str) -> PrintedDocument:
-        return documents.render_document(ctx.db, ctx.actor, kind, record_id, lang, day)
+        return documents.render_document(ctx.db, ctx.actor, kind, record_id, lang, day, confirmed=confirmed,
+                                         reprint=reprint)
 
     try:
-        first = render(language or current_language())
+        try:
+            first = render(language or current_language())
+        except NeedsConfirmation as question:  # a card for someone who left, an out-of-date letter...
+            if not confirm(parent, _("Print"), str(question), "printConfirmation"):
+                return None
+            confirmed = True
+            first = render(language or current_language())
     except Exception as exc:  # noqa: BLE001 - domain errors shown as they are, others logged
         show_error(parent, exc)
         return None
+    reprint = first.reprint
     dialog = PrintPreviewDialog(render, parent, language=language, document=first)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
