@@ -83,8 +83,8 @@ def test_every_document_renders_from_demo_data_and_is_audited(db, demo, language
             ("return-declaration", demo["case"]), ("fit-to-travel", demo["fit"]), ("receipt", demo["receipt"]),
             ("manifest", demo["movement"]), ("travel-letter", demo["case"]), ("badge", demo["centre"]),
             ("badge", demo["resident"]), ("occupancy", demo["centre"])]
-    for kind, ref in jobs:
-        doc = documents.render_document(db, admin, kind, ref, language)
+    for kind, ref in jobs:  # confirmed: the demo's letters are for journeys already made
+        doc = documents.render_document(db, admin, kind, ref, language, confirmed=True)
         assert doc.pdf.startswith(b"%PDF") and doc.filename.endswith(f"-{language}.pdf")
         assert text_of(doc.pdf), kind
     entries = prints(db)
@@ -133,7 +133,7 @@ def test_protection_code_on_manifest_but_nothing_on_the_travel_letter(db, demo):
     manifest = text_of(documents.document_data(db, admin, "manifest", demo["movement"], "fr"))
     assert "Okonkwo-Adébáyọ̀" in unicodedata.normalize("NFC", manifest)
     assert " PR" in manifest
-    letter = text_of(documents.document_data(db, admin, "travel-letter", demo["case"], "en"))
+    letter = text_of(documents.render_document(db, admin, "travel-letter", demo["case"], "en", confirmed=True).pdf)
     assert "Okonkwo" in letter
     for word in ("traffick", "traite", "Victim", "victime", " PR ", "protection"):
         assert word not in letter
@@ -226,5 +226,5 @@ def test_return_documents_found_from_the_resident(db, demo):
         case = s.scalar(select(ReturnCase).where(ReturnCase.case_reference == demo["case"]))
         resident = s.get(Resident, case.resident_id)
     for ref in (resident.id, resident.case_number, str(case.id)):
-        text = text_of(documents.document_data(db, Actor.system(), "travel-letter", ref, "en"))
+        text = text_of(documents.render_document(db, Actor.system(), "travel-letter", ref, "en", confirmed=True).pdf)
         assert resident.case_number in text

@@ -53,14 +53,14 @@ def test_october_figures_match_hand_counts(db, centres, make_actor, data):
     assert stats.accommodated == EXPECTED["accommodated"]
     assert sorted(stats.demographics) == [("CI", "F", "unknown", 1), ("GN", "M", "12-17", 1),
                                           ("ML", "M", "18-59", 1), ("NG", "F", "0-4", 1)]
-    assert stats.vulnerabilities == (("trafficking_victim", 0, 1), ("unaccompanied_minor", 1, 0))
+    assert stats.vulnerabilities == (("trafficking_victim", 0, 1, 0), ("unaccompanied_minor", 1, 0, 0))
     lines = {(x.kind, x.subtype): x for x in stats.services}
     assert (lines["meal", "meal"].records, lines["meal", "meal"].quantity) == (3, 6)
     assert lines["medical", "curative"].under5 == 1 and lines["medical", "vaccination"].female == 1
     assert lines["nfi_kit", "hygiene"].quantity == EXPECTED["nfi"]
     assert lines["mhpss", "group"].contacts == 3 and lines["mhpss", "group"].records == 1
     assert dict((m, (n, a, b)) for m, n, a, b in stats.mhpss) == {"individual": (1, 1, 0), "group": (1, 2, 1)}
-    assert stats.returns == (("malian_home", "ML", 1, 0),)
+    assert stats.returns == (("malian_home", "ML", 1, 0, 0),)
     assert stats.cash == (("pocket_money", 1, 25000),)
     assert (stats.voided_receipts, stats.voided_receipts_xof) == (1, 10000)
     # All centres: KAYES adds one arrival, one departure and a meal.
