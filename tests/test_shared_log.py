@@ -133,3 +133,26 @@ def test_rollover_while_another_handle_holds_the_file_on_windows(tmp_path):
     handler.close()
     assert errors == [] and handler.refused_rollovers >= 1
     assert all(f"held {i:02d}" in _all_text(tmp_path) for i in range(20))
+
+
+def test_a_rollover_lock_left_by_a_crash_is_taken_over(tmp_path, monkeypatch):
+    from transit_centre import logfile
+
+    handler = SharedRotatingFileHandler(tmp_path / "tc.log", max_bytes=100, backup_count=3)
+    lock = tmp_path / "tc.log.lock"
+    lock.write_text("")
+    os.utime(lock, (1, 1))  # very old: its process is gone
+    log = _logger(handler, "stale")
+    for i in range(10):
+        log.info("line %02d long enough to roll over", i)
+    handler.close()
+    assert (tmp_path / "tc.log.1").exists() and not lock.exists() and handler.refused_rollovers == 0
+    monkeypatch.setattr(logfile, "LOCK_WAIT_SECONDS", 0.05)
+    lock.write_text("")  # a fresh lock: another process is rotating right now
+    handler = SharedRotatingFileHandler(tmp_path / "tc.log", max_bytes=100, backup_count=3)
+    log = _logger(handler, "busy")
+    log.info("another line long enough to need a rollover now")
+    log.info("and one more, still written")
+    handler.close()
+    assert handler.refused_rollovers == 1
+    assert "and one more, still written" in (tmp_path / "tc.log").read_text(encoding="utf-8")

@@ -13,44 +13,45 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
+LOCK_WAIT_SECONDS = 5.0
+LOCK_STALE_SECONDS = 30.0  # a rollover takes milliseconds: an older lock was left by a crash
+
+
 @contextmanager
 def _interprocess_lock(path: str) -> Iterator[bool]:
-    """An exclusive lock on ``path`` between processes (True), or False when it cannot be had."""
-    try:
-        fh = open(path, "a+b")  # noqa: SIM115 - closed below
-    except OSError:
-        yield False
-        return
-    locked = False
-    try:
-        if sys.platform == "win32":
-            import msvcrt
-
-            fh.seek(0)
+    """An exclusive lock between processes (True), or False when it cannot be had: the lock is
+    the file ``path``, created only if it does not exist (atomic on Windows and elsewhere)."""
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            break
+        except FileExistsError:
             try:
-                msvcrt.locking(fh.fileno(), msvcrt.LK_LOCK, 1)  # waits up to 10 s
-                locked = True
+                if time.time() - os.stat(path).st_mtime > LOCK_STALE_SECONDS:
+                    os.unlink(path)
+                    continue
             except OSError:
                 pass
-        else:
-            import fcntl
-
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-            locked = True
-        yield locked
+            if time.monotonic() > deadline:
+                yield False
+                return
+            time.sleep(0.01)
+        except OSError:
+            yield False
+            return
+    try:
+        yield True
     finally:
-        if locked and sys.platform == "win32":
-            import msvcrt
-
-            fh.seek(0)
-            msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
-        fh.close()
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
 
 
 class SharedRotatingFileHandler(logging.handlers.RotatingFileHandler):
