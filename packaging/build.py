@@ -37,8 +37,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "packaging" / "transit_centre.spec"
@@ -83,8 +83,7 @@ def find_signtool(env: Mapping[str, str]) -> str | None:
     return max(candidates, key=sdk_version) if candidates else None
 
 
-@dataclass(frozen=True)
-class Signing:
+class Signing(NamedTuple):  # not a dataclass: tests load this file without registering it as a module
     signtool: str
     pfx: str | None = None
     password: str | None = None

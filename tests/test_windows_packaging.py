@@ -19,7 +19,6 @@ def _build_module():
     spec = importlib.util.spec_from_file_location("tc_packaging_build", ROOT / "packaging" / "build.py")
     module = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
-    sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
