@@ -47,8 +47,9 @@ def test_windows_paths_give_uris_sqlite_accepts(path, uri):
 
 def test_uri_for_writing_has_no_mode_and_relative_windows_paths_are_refused():
     assert fs.sqlite_uri(r"\\nas\share\x.sqlite3", readonly=False, windows=True) == "file:////nas/share/x.sqlite3"
-    with pytest.raises(ValueError):
-        fs.sqlite_uri(r"backups\x.sqlite3", windows=True)
+    if sys.platform != "win32":  # on Windows a relative path is made absolute first
+        with pytest.raises(ValueError):
+            fs.sqlite_uri(r"backups\x.sqlite3", windows=True)
 
 
 @posix_only
@@ -81,9 +82,10 @@ def test_posix_paths_and_the_four_slash_form_open_in_sqlite(tmp_path):
 
 @sqlite_only
 def test_backup_check_and_restore_with_awkward_characters_in_every_folder(tmp_path):
-    live = tmp_path / "Données #1 ?vraiment 100%" / "transit-centre.sqlite3"
+    ask = "" if sys.platform == "win32" else "?"  # Windows allows no "?" in a name
+    live = tmp_path / f"Données #1 {ask}vraiment 100% & co" / "transit-centre.sqlite3"
     db = open_database(sqlite_url(live))
-    target_folder = tmp_path / "Sauvegardes #2 ?clé 50%"
+    target_folder = tmp_path / f"Sauvegardes #2 {ask}clé 50%"
     try:
         info = backup.make_backup(db, target_folder)
         assert info.path.parent == target_folder and info.path.is_file()
@@ -217,8 +219,10 @@ def test_real_drives_on_windows(tmp_path):
 @sqlite_only
 def test_backup_check_and_restore_through_a_unc_path_on_windows(tmp_path):
     unc = _admin_share(tmp_path)
-    if not unc.is_dir():
-        pytest.skip("the administrative share \\\\localhost\\C$ is not reachable for this account")
+    try:
+        (unc / "sauvegardes").mkdir()
+    except OSError as exc:
+        pytest.skip(f"the administrative share \\\\localhost\\C$ cannot be written by this account: {exc}")
     db = open_database(sqlite_url(tmp_path / "live" / "transit-centre.sqlite3"))
     try:
         info = backup.make_backup(db, unc / "sauvegardes")
