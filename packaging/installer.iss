@@ -10,6 +10,12 @@
 ;
 ; Uninstalling removes the program, never the data: the database, backups and logs stay in
 ; %LOCALAPPDATA%\IOM Mali\TransitCentre (or the folder chosen in the welcome wizard).
+;
+; Upgrading removes the previous version's _internal folder before copying (see [InstallDelete]);
+; the data, config.json and the settings (registry, HKCU\Software\IOM Mali) are never touched.
+;
+; Signing: when a certificate is configured, build.py adds /DSignTool=tcsign and
+; /Stcsign=<signtool command>; Inno Setup then signs the setup program and the uninstaller.
 
 #ifndef AppVersion
   #define AppVersion "0.0.0"
@@ -47,6 +53,10 @@ SolidCompression=yes
 WizardStyle=modern
 ShowLanguageDialog=auto
 CloseApplications=yes
+#ifdef SignTool
+SignTool={#SignTool}
+SignedUninstaller=yes
+#endif
 
 [Languages]
 Name: "french"; MessagesFile: "compiler:Languages\French.isl"
@@ -60,6 +70,12 @@ english.Launch=Start Transit Centre
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:DesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
+
+[InstallDelete]
+; An upgrade first removes the previous version's Python, Qt and plugins: Qt loads every plugin
+; it finds, so an old PySide6 plugin left beside the new ones can crash the new version. Only
+; the program's own folder is cleaned; the data and settings live elsewhere (see the top).
+Type: filesandordirs; Name: "{app}\_internal"
 
 [Files]
 Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs

@@ -20,6 +20,7 @@ import platformdirs
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _
 from transit_centre.paths import APP_AUTHOR, APP_NAME, default_database_path
+from transit_centre.private_files import make_private_folder
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def check_folder(folder: Path) -> Path:
     """Create ``folder`` if needed and prove a file can be written there."""
     try:
         folder = Path(folder).expanduser()
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_folder(folder)  # a folder created here is for this user only
         probe = folder / ".transit-centre-write-test"
         probe.write_text("ok", encoding="utf-8")
         probe.unlink()

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 
+from transit_centre.logfile import SharedRotatingFileHandler
 from transit_centre.paths import log_dir
 
 _configured = False
@@ -17,8 +17,8 @@ def setup_logging(level: int = logging.INFO) -> None:
     global _configured
     if _configured:
         return
-    handler = logging.handlers.RotatingFileHandler(log_file(), maxBytes=2_000_000, backupCount=5,
-                                                   encoding="utf-8")
+    # Shared by the window and the commands run beside it (a refused rollover is retried later).
+    handler = SharedRotatingFileHandler(log_file(), max_bytes=2_000_000, backup_count=5)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)

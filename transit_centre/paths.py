@@ -32,7 +32,10 @@ def resources_dir() -> Path:
 def data_dir() -> Path:
     override = os.environ.get("TRANSIT_CENTRE_DATA_DIR")
     path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
-    path.mkdir(parents=True, exist_ok=True)
+    if not path.is_dir():  # created here: for this user only (icacls on Windows, 700 elsewhere)
+        from transit_centre.private_files import make_private_folder
+
+        make_private_folder(path)
     return path
 
 

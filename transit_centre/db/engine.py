@@ -3,7 +3,8 @@
 SQLite (the default) runs in WAL mode with foreign keys on and ``synchronous=FULL`` (a
 committed record survives a crash). Write transactions start with ``BEGIN IMMEDIATE`` so two
 writers queue behind each other instead of failing half-way; read-only transactions use a
-plain ``BEGIN`` and never block writers.
+plain ``BEGIN`` and never block writers. On a network drive or in a synced folder, where WAL
+is not safe, the rollback journal is used instead (``fs.sqlite_journal_mode``).
 """
 from __future__ import annotations
 
@@ -50,14 +51,14 @@ def configured_url() -> str:
     return sqlite_url(database_path())
 
 
-def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any, journal: str = "WAL") -> None:
     # Let SQLAlchemy's "begin" hook below decide how transactions start.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "memory":
-        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA journal_mode={journal}")  # WAL, or DELETE off a local disk (fs.py)
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
 
@@ -84,7 +85,10 @@ class Database:
             kwargs["pool_pre_ping"] = True
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            from transit_centre.fs import sqlite_journal_mode
+
+            journal = sqlite_journal_mode(self.sqlite_path) if self.sqlite_path else "WAL"
+            event.listen(self.engine, "connect", lambda dbapi, record: _sqlite_pragmas(dbapi, record, journal))
             event.listen(self.engine, "begin", _sqlite_begin)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._readonly_sessions = sessionmaker(

@@ -9,9 +9,7 @@ typed in the registration form.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -76,7 +74,7 @@ class ArrivalImportResult:
 
 
 def read_list(path: Path) -> ArrivalList:
-    """The first sheet of an XLSX file or a CSV file (comma or semicolon, UTF-8 or Latin-1)."""
+    """The first sheet of an XLSX file or a CSV file (``;``, ``,`` or tab; UTF-8 or cp1252)."""
     path = Path(path)
     try:
         if path.stat().st_size > MAX_BYTES:
@@ -88,14 +86,9 @@ def read_list(path: Path) -> ArrivalList:
             table = [tuple(row) for row in wb.worksheets[0].iter_rows(values_only=True)]
             wb.close()
         elif path.suffix.lower() in (".csv", ".txt"):
-            raw = path.read_bytes()
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = raw.decode("latin-1")
-            sample = text[:4096]
-            delimiter = ";" if sample.count(";") > sample.count(",") else ","
-            table = [tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+            from transit_centre.csvtext import read_table
+
+            table = read_table(path.read_bytes())  # UTF-8 or cp1252 (Excel FR), ";" or ","
         else:
             raise DomainError(_("Choose an XLSX or CSV file."))
     except DomainError:

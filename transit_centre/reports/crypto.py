@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _
+from transit_centre.private_files import restrict_to_owner
 
 MAGIC = b"TCENC1\n"
 PRIVATE_NAME = "hq_private_key.pem"
@@ -52,10 +53,7 @@ def generate_keys(folder: Path, password: str) -> tuple[Path, Path]:
     private_path.write_bytes(key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.BestAvailableEncryption(password.encode("utf-8"))))
-    try:
-        os.chmod(private_path, 0o600)
-    except OSError:  # pragma: no cover - Windows
-        pass
+    restrict_to_owner(private_path)  # chmod 600, or icacls on Windows (private_files.py)
     public_path.write_bytes(key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
     return private_path, public_path

@@ -25,6 +25,7 @@ from transit_centre.db.audit import audit_entry
 from transit_centre.db.engine import Database, sqlite_url
 from transit_centre.enums import AuditAction
 from transit_centre.errors import DomainError
+from transit_centre.fs import sqlite_uri
 from transit_centre.i18n import _
 from transit_centre.paths import backup_dir
 from transit_centre.security.permissions import Actor, Permission
@@ -154,7 +155,7 @@ def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     """Read-only for backups (never touched); read-write for the live WAL database, whose
     shared-memory file a read-only connection might not be allowed to create."""
     if readonly:
-        return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
+        return sqlite3.connect(sqlite_uri(path), uri=True, timeout=30)  # local, mapped drive or UNC
     return sqlite3.connect(str(path), timeout=30)
 
 

@@ -56,6 +56,11 @@ def run(database_url: str | None = None) -> int:
 
     app = make_application()
     install_excepthook()
+    from transit_centre.ui.single_instance import claim_or_activate
+
+    instance = claim_or_activate(database_url)  # noqa: F841 - held while the window runs
+    if instance is None:
+        return 0  # this database is open in another window of this user: brought to the front
     db = None
     if not is_first_start(database_url):  # first start: the wizard asks where to create it
         try:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -32,6 +32,7 @@ from transit_centre.i18n import _, current_language, ngettext
 from transit_centre.security.permissions import Permission
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import confirm, show_error
+from transit_centre.ui.print_raster import place_page
 from transit_centre.ui.worker import run_task
 
 log = logging.getLogger(__name__)
@@ -194,12 +195,13 @@ class PrintPreviewDialog(QDialog):
             for number in range(first, last + 1):
                 if printed:
                     printer.newPage()
-                target = printer.pageLayout().paintRectPixels(printer.resolution())
-                size = self._pdf.pagePointSize(number - 1)
-                scale = min(target.width() / size.width(), target.height() / size.height())
-                image_size = QSize(int(size.width() * scale), int(size.height() * scale))
-                image: QImage = self._pdf.render(number - 1, image_size)
-                painter.drawImage(0, 0, image)
+                # At most 300 dpi, drawn scaled: 35 MB an A4 page, not 557 MB at 1200 dpi.
+                place = place_page(self._pdf.pagePointSize(number - 1),
+                                   printer.pageLayout().paintRectPixels(printer.resolution()),
+                                   printer.resolution())
+                image: QImage = self._pdf.render(number - 1, place.image)
+                painter.drawImage(place.target, image)
+                del image  # one page image alive at a time
                 printed += 1
         finally:
             painter.end()

@@ -31,6 +31,7 @@ from transit_centre.admin.settings import DEFAULTS, get_settings, set_setting
 from transit_centre.errors import DomainError, ValidationError
 from transit_centre.i18n import N_, _
 from transit_centre.ui.context import UiContext
+from transit_centre.ui.storage_warning import show_location_warning, warning_label
 from transit_centre.ui.widgets import FieldErrors
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,9 @@ class SettingsAdmin(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.save_button)
+        self.location_warning = warning_label("settingsDatabaseLocationWarning")  # network drive, OneDrive...
         layout = QVBoxLayout(self)
+        layout.addWidget(self.location_warning)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.errors.general_label())
         layout.addLayout(bottom)
@@ -183,6 +186,8 @@ class SettingsAdmin(QWidget):
             self._set(key, self.values.get(key, DEFAULTS[key]))
         self.errors.clear()
         self.status.clear()
+        path = self.ctx.db.sqlite_path
+        show_location_warning(self.location_warning, path.parent if path else None)
 
     def save(self) -> None:
         self.errors.clear()

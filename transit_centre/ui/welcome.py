@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from transit_centre.errors import DomainError, ValidationError
 from transit_centre.i18n import _, current_language, set_language
 from transit_centre.ui.icons import app_icon
+from transit_centre.ui.storage_warning import show_location_warning, warning_label
 from transit_centre.ui.widgets import ERROR_STYLE, FieldErrors
 
 DEMO_RESIDENTS = 300
@@ -123,6 +124,9 @@ class DatabasePage(_Page):
         self.folder.textEdited.connect(lambda _text: self.other.setChecked(True))
         self.message = _label("welcomeDatabaseMessage")
         self.message.setStyleSheet(ERROR_STYLE)
+        self.location_warning = warning_label("welcomeLocationWarning")  # network drive, OneDrive...
+        self.folder.textChanged.connect(self.check_location)
+        self.other.toggled.connect(self.check_location)
         self.use_existing = False
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
@@ -134,7 +138,18 @@ class DatabasePage(_Page):
         layout.addWidget(self.other)
         layout.addLayout(row)
         layout.addWidget(self.message)
+        layout.addWidget(self.location_warning)
         layout.addStretch(1)
+
+    def check_location(self) -> None:
+        from transit_centre.localconfig import database_path
+
+        wizard = self.wiz()
+        if wizard is not None and wizard.db is not None:
+            path = wizard.db.sqlite_path
+            show_location_warning(self.location_warning, path.parent if path else None)
+            return
+        show_location_warning(self.location_warning, self.chosen_folder() or database_path().parent)
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, _("Folder of the database"), self.folder.text())
@@ -163,6 +178,7 @@ class DatabasePage(_Page):
         else:
             self.intro.setText(_("Keep the usual folder unless your office asked you to use another one "
                                  "(for example a folder that is backed up)."))
+        self.check_location()
         self.usual.setText(_("The usual folder (recommended): {folder}").format(folder=database_path().parent))
         self.other.setText(_("Another folder:"))
         self.browse.setText(_("Browse…"))
