@@ -82,10 +82,6 @@ def age_band_sql(date_of_birth: Any, day: dt.date) -> Any:
     return case((date_of_birth.is_(None), UNKNOWN_AGE), *limits, else_=AGE_BANDS[-1])
 
 
-def minor_sql(date_of_birth: Any, day: dt.date) -> Any:
-    """SQL condition: a minor on ``day`` (unknown dates of birth are not)."""
-    return date_of_birth > years_before(day, ADULT_AGE)
-
 
 __all__ = ["ADULT_AGE", "AGE_BANDS", "UNDER_FIVE_AGE", "UNKNOWN_AGE", "age_band", "age_band_sql", "age_on",
-           "is_adult", "is_minor", "is_under_five", "minor_sql", "years_before"]
+           "is_adult", "is_minor", "is_under_five", "years_before"]
