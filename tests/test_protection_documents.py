@@ -230,7 +230,7 @@ def test_minor_receipt_voids_and_reprints(db, person, make_actor):
     text = text_of(first.pdf)
     assert not first.reprint and "COPY" not in text
     assert "Fanta Camara (minor, 16 years)" in text and "Awa Camara (parent)" in text
-    assert "Parent, guardian or escort who received it" in text
+    assert "Parent, guardian or escort (signature or thumbprint)" in text
     # the same print in the other language (the preview) is not a copy; a later print is
     same = documents.render_document(db, Actor.system(), "receipt", person["receipt"], "fr", reprint=first.reprint)
     assert "DUPLICATA" not in text_of(same.pdf)

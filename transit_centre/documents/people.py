@@ -88,13 +88,12 @@ def consent(job: Job) -> Loaded:
 
 def _badge_entry(job: Job, r, arrival: dt.date | None, valid_until: dt.date) -> pd.BadgeEntry:  # noqa: ANN001
     f = job.f
-    lines = [f.tr(N_("Arrived on {date}")).format(date=f.date(arrival))] if arrival else []
-    lines.append(f.tr(N_("Valid until {date}")).format(date=f.date(valid_until)))
     return pd.BadgeEntry(
         full_name=name(r.first_name, r.last_name), case_number=r.case_number,
         qr_payload=badge_payload(r.case_number), nationality=f.country(r.nationality), sex=r.sex.value,
         date_of_birth=f.date_of_birth(r.date_of_birth, r.dob_estimated, NUMERIC), photo_path=photo(r),
-        valid_text=" · ".join(lines))
+        valid_text=f.tr(N_("Arrived on {date}")).format(date=f.date(arrival)) if arrival else "",
+        valid_until=f.tr(N_("Valid until {date}")).format(date=f.date(valid_until)))
 
 
 def badge(job: Job) -> Loaded:

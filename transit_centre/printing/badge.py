@@ -73,7 +73,8 @@ class Card(Flowable):
         fit_text(c, e.case_number, x, y - 3 * mm, name_w, FONT_BOLD, 9)
         y -= 7 * mm
         info_w = CARD_W - x - qr - 4 * mm
-        for value in (e.nationality, " · ".join(v for v in (e.sex, e.date_of_birth) if v), e.valid_text):
+        for value in (e.nationality, " · ".join(v for v in (e.sex, e.date_of_birth) if v), e.valid_text,
+                      e.valid_until):
             if value:
                 c.setFillColor(GREY)
                 fit_text(c, value, x, y, info_w, FONT, 6.5)

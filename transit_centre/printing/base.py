@@ -124,7 +124,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
         "decision": ParagraphStyle("decision", parent=base, fontName=FONT_BOLD, fontSize=15, leading=19,
                                    alignment=TA_CENTER),
-        "alert_right": ParagraphStyle("alert_right", parent=base, fontName=FONT_BOLD, fontSize=9, leading=11,
+        "alert_right": ParagraphStyle("alert_right", parent=base, fontName=FONT_BOLD, fontSize=8, leading=10,
                                       textColor=RED, alignment=TA_RIGHT),
         "alert": ParagraphStyle("alert", parent=base, fontName=FONT_BOLD, fontSize=8.5, leading=11,
                                 textColor=RED),

@@ -196,7 +196,8 @@ class BadgeEntry:
     sex: str = ""
     date_of_birth: str = ""
     photo_path: str = ""
-    valid_text: str = ""
+    valid_text: str = ""  # "Arrived on …"
+    valid_until: str = ""  # "Valid until …": a card is not an identity document for ever
 
 
 @dataclass(frozen=True)

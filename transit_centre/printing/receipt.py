@@ -38,7 +38,9 @@ class Letterhead(Flowable):
 
     def __init__(self, doc: DocumentTemplate, width: float) -> None:
         super().__init__()
-        self.doc, self.width, self.height = doc, width, 15 * mm
+        head = doc.head  # the name, then one line each for the other name, the address and the phone
+        lines = sum(1 for extra in (head.organisation_other, head.address, head.phone) if extra)
+        self.doc, self.width, self.height = doc, width, max(15 * mm, (6 + 3.6 * lines) * mm)
 
     def draw(self) -> None:
         self.doc.draw_letterhead(self.canv, 0, self.height, self.width, self.height)
@@ -112,7 +114,7 @@ def _copy(data: ReceiptData, doc: DocumentTemplate, _: Tr, copy_label: str, widt
         out.append(Spacer(1, 1.5 * mm))
         third = width / 3 - 6
         out.append(signature_row([
-            SignatureBox(_("Parent, guardian or escort who received it (signature or thumbprint)"), third,
+            SignatureBox(_("Parent, guardian or escort (signature or thumbprint)"), third,
                          height=15 * mm, thumb_caption=_("Thumbprint"), name=data.received_by),
             SignatureBox(_("The minor (signature, if able)"), third, height=15 * mm, name=p.full_name),
             SignatureBox(_("Cash officer (signature)"), third, height=15 * mm, name=data.cash_officer),
