@@ -95,7 +95,11 @@ class CaseFilter:
 
 def _summary(session: Session, case: ReturnCase, resident: Resident | None = None) -> CaseSummary:
     resident = resident or session.get(Resident, case.resident_id)
-    is_uam, is_vot = rules.flags(session, case.resident_id)
+    actor = session.info.get("actor")
+    if actor is None or actor.can(P.PROTECTION_READ, case.centre_id):
+        is_uam, is_vot = rules.flags(session, case.resident_id)
+    else:  # protection status is not for this role (cash officer, administrator, headquarters)
+        is_uam = is_vot = False
     return CaseSummary(
         id=case.id, case_reference=case.case_reference, resident_id=case.resident_id,
         resident_name=rules.resident_name(resident), resident_case_number=resident.case_number,
@@ -532,6 +536,7 @@ def set_best_interest_note(db: Database, actor: Actor, case_id: uuid.UUID, note:
                            expected_version: int | None = None) -> CaseDetail:
     """Record the best-interest / family tracing note an unaccompanied minor needs before booking."""
     actor.require(P.RETURN_WRITE)
+    actor.require(P.PROTECTION_NOTE_READ)
     errors = Errors()
     note = errors.text("best_interest_note", note, required=True, max_length=8000)
     errors.raise_if_any()
@@ -545,10 +550,10 @@ def set_best_interest_note(db: Database, actor: Actor, case_id: uuid.UUID, note:
 
 def read_best_interest_note(db: Database, actor: Actor, case_id: uuid.UUID) -> str | None:
     """The note itself; the read is written to the audit log (confidential protection note)."""
-    actor.require(P.RETURN_WRITE)
+    actor.require(P.PROTECTION_NOTE_READ)
     with db.transaction(actor) as s:
         case = get(s, ReturnCase, case_id, _("return case"))
-        actor.require(P.RETURN_WRITE, case.centre_id)
+        actor.require(P.PROTECTION_NOTE_READ, case.centre_id)
         audit_entry(s, AuditAction.READ, "return_case", case.id, field="best_interest_note",
                     centre_id=case.centre_id)
         return case.best_interest_note

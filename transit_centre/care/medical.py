@@ -28,6 +28,7 @@ from transit_centre.common import Errors, get
 from transit_centre.db.engine import Database
 from transit_centre.db.models import Resident, ServiceRecord
 from transit_centre.enums import ServiceKind
+from transit_centre.errors import PermissionDenied
 from transit_centre.i18n import _
 from transit_centre.security.permissions import Actor, Permission
 
@@ -168,4 +169,9 @@ def fit_to_travel(db: Database, actor: Actor, resident_id: uuid.UUID) -> FitToTr
     actor.require(Permission.SERVICE_READ)
     with db.transaction(actor, readonly=True) as s:
         resident = get(s, Resident, as_uuid(resident_id), _("resident"))
-        return latest_fit_to_travel(s, resident.id)
+        fit = latest_fit_to_travel(s, resident.id)
+        if fit is not None:  # the assessment's centre, or the resident's, must be this user's
+            centre = s.scalar(select(ServiceRecord.centre_id).where(ServiceRecord.id == fit.service_id))
+            if not (actor.can_see_centre(centre) or actor.can_see_centre(resident.centre_id)):
+                raise PermissionDenied(_("You do not work in this centre."))
+        return fit

@@ -123,7 +123,9 @@ def summary(kind: ServiceKind, subtype: str | None, quantity: int, details: dict
     if kind in (ServiceKind.MEAL, ServiceKind.NFI_KIT):
         return _("{label} × {quantity}").format(label=label, quantity=quantity)
     if kind == ServiceKind.MEDICAL and subtype == ConsultationType.VACCINATION.value:
-        text = _("{label}: {vaccine}").format(label=label, vaccine=details.get("vaccine") or "?")
+        if not details.get("vaccine"):  # withheld from this role
+            return label
+        text = _("{label}: {vaccine}").format(label=label, vaccine=details["vaccine"])
         if details.get("dose"):
             text += " – " + _("dose {dose}").format(dose=details["dose"])
         return text
@@ -160,9 +162,26 @@ def summary(kind: ServiceKind, subtype: str | None, quantity: int, details: dict
     return label
 
 
+# What every reader of services may see of a medical or MHPSS record's details; the rest (the
+# screening done, the vaccine, the hospital, the psychiatrist) is for that profession only.
+SHARED_DETAILS: dict[ServiceKind, frozenset[str]] = {
+    ServiceKind.MEDICAL: frozenset({"fit_status", "valid_until", "under_five"}),
+    ServiceKind.MHPSS: frozenset({"title"}),
+}
+
+
+def visible_details(record: ServiceRecord, actor: Actor) -> dict[str, Any]:
+    details = dict(record.details or {})
+    kind = ServiceKind(record.kind)
+    permission = NOTE_PERMISSION.get(kind)
+    if permission is not None and not actor.can(permission, record.centre_id):
+        details = {k: v for k, v in details.items() if k in SHARED_DETAILS[kind]}
+    return details
+
+
 def view_of(record: ServiceRecord, actor: Actor, resident: Resident | None,
             attendees: tuple[Attendee, ...] = ()) -> ServiceView:
-    details = dict(record.details or {})
+    details = visible_details(record, actor)
     return ServiceView(
         id=record.id, centre_id=record.centre_id, resident_id=record.resident_id,
         case_number=resident.case_number if resident else "", resident_name=_name(resident),

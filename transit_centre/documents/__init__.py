@@ -144,7 +144,7 @@ def receipts_of_day(db: Database, actor: Actor, centre_id: uuid.UUID, day: dt.da
 
 def can_print(actor: Actor, kind: str) -> bool:
     """Whether the screens should offer this document to this user (the service checks again)."""
-    needed = {"registration": P.RESIDENT_READ, "consent": P.RESIDENT_READ, "badge": P.RESIDENT_READ,
+    needed = {"registration": P.PROTECTION_READ, "consent": P.RESIDENT_READ, "badge": P.RESIDENT_READ,
               "return-declaration": P.RETURN_READ, "travel-letter": P.RETURN_READ, "manifest": P.RETURN_READ,
               "fit-to-travel": P.SERVICE_READ, "receipt": P.CASH_READ, "occupancy": P.SHELTER_READ}
     return actor.can(P.PRINT) and kind in needed and actor.can(needed[kind])

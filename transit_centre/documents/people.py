@@ -39,7 +39,7 @@ from transit_centre.security.permissions import Permission as P
 def registration(job: Job) -> Loaded:
     s, f, day = job.session, job.f, job.day
     r = find_resident(s, job.ref)
-    job.require(P.RESIDENT_READ, r.centre_id)
+    job.require(P.PROTECTION_READ, r.centre_id)  # the form lists the vulnerabilities
     centre = s.get(Centre, r.centre_id)
     stay = s.scalars(select(Stay).where(Stay.resident_id == r.id).order_by(Stay.arrival_date.desc())).first()
     household = s.get(Household, r.household_id) if r.household_id else None

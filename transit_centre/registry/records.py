@@ -139,9 +139,9 @@ def void_vulnerability(db: Database, actor: Actor, vulnerability_id: uuid.UUID, 
 
 def vulnerability_note(db: Database, actor: Actor, vulnerability_id: uuid.UUID) -> str:
     """The confidential note of a vulnerability, for the staff who register residents; audited."""
-    actor.require(Permission.RESIDENT_WRITE)
+    actor.require(Permission.PROTECTION_NOTE_READ)
     with db.transaction(actor) as s:
         record = get(s, Vulnerability, vulnerability_id, _("vulnerability"))
-        resident = load_resident(s, actor, record.resident_id, Permission.RESIDENT_WRITE)
+        resident = load_resident(s, actor, record.resident_id, Permission.PROTECTION_NOTE_READ)
         audit_entry(s, AuditAction.READ, "vulnerability", record.id, field="note", centre_id=resident.centre_id)
         return record.note or ""

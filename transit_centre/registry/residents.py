@@ -333,12 +333,12 @@ def get_resident(db: Database, actor: Actor, resident_id: uuid.UUID) -> Resident
             for d in s.scalars(select(IdentityDocument).where(IdentityDocument.resident_id == r.id)
                                .order_by(IdentityDocument.created_at))
         ]
-        vulnerabilities = [
+        vulnerabilities = [  # protection status: only for the roles that act on it
             VulnerabilityView(v.id, v.kind, v.identified_on, v.resolved_on, bool(v.note),
                               v.voided_at is not None, v.version)
             for v in s.scalars(select(Vulnerability).where(Vulnerability.resident_id == r.id)
                                .order_by(Vulnerability.identified_on, Vulnerability.created_at))
-        ]
+        ] if actor.can(Permission.PROTECTION_READ, r.centre_id) else []
         household = s.get(Household, r.household_id) if r.household_id else None
         members: list[MemberView] = []
         if household is not None:

@@ -150,6 +150,7 @@ def resident_query(actor: Actor, f: ResidentFilter, columns: Any) -> Select[Any]
         if f.sex:
             query = query.where(Resident.sex == Sex(f.sex))
         if f.vulnerability:
+            actor.require(Permission.PROTECTION_READ)  # who is a victim of trafficking is protection data
             kind = VulnerabilityKind(f.vulnerability)
             query = query.where(exists().where(
                 Vulnerability.resident_id == Resident.id, Vulnerability.kind == kind,

@@ -47,27 +47,35 @@ class Permission(str, enum.Enum):
     FLAG_WRITE = "flag.write"
     FLAG_ADMIN = "flag.admin"
     OVERRIDE = "override"                    # manager overrides with a reason
+    PROTECTION_READ = "protection.read"      # a person's vulnerabilities (trafficking, unaccompanied...)
+    PROTECTION_NOTE_READ = "protection.note.read"  # vulnerability and best-interest notes
 
 
 P = Permission
 _READ_ALL = {P.RESIDENT_READ, P.SHELTER_READ, P.SERVICE_READ, P.RETURN_READ, P.REPORT_READ}
 
+# The documented role matrix (README "Who may do what"); tests/security/test_role_matrix.py checks
+# every role against every sensitive read and write. The administrator runs the system (accounts,
+# centres, settings, backups, audit), not the cases: no protection status, notes, grants or check-out.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(set(Permission) - {P.MEDICAL_NOTE_READ, P.MHPSS_NOTE_READ, P.MEDICAL_RECORD,
-                                             P.MHPSS_RECORD, P.GRANT_DISBURSE}),
+    Role.ADMIN: frozenset(_READ_ALL | {
+        P.USER_ADMIN, P.CENTRE_ADMIN, P.SETTINGS_ADMIN, P.SHELTER_ADMIN, P.FLAG_ADMIN, P.BACKUP, P.AUDIT_READ,
+        P.EXPORT,
+    }),
     Role.MANAGER: frozenset(_READ_ALL | {
         P.RESIDENT_WRITE, P.SHELTER_WRITE, P.SHELTER_ADMIN, P.SERVICE_RECORD, P.RETURN_WRITE,
         P.MOVEMENT_WRITE, P.CASH_READ, P.GRANT_PLAN, P.GRANT_APPROVE, P.RECEIPT_VOID, P.EXPORT,
-        P.PRINT, P.AUDIT_READ, P.BACKUP, P.FLAG_WRITE, P.OVERRIDE,
+        P.PRINT, P.AUDIT_READ, P.BACKUP, P.FLAG_WRITE, P.OVERRIDE, P.PROTECTION_READ, P.PROTECTION_NOTE_READ,
     }),
     Role.CASEWORKER: frozenset(_READ_ALL | {
         P.RESIDENT_WRITE, P.SHELTER_WRITE, P.SERVICE_RECORD, P.RETURN_WRITE, P.MOVEMENT_WRITE,
-        P.CASH_READ, P.GRANT_PLAN, P.PRINT, P.FLAG_WRITE,
+        P.CASH_READ, P.GRANT_PLAN, P.PRINT, P.FLAG_WRITE, P.PROTECTION_READ, P.PROTECTION_NOTE_READ,
     }),
+    # Care staff know a person's vulnerabilities (a pregnancy, a survivor of violence...), not the notes.
     Role.MEDICAL: frozenset({P.RESIDENT_READ, P.SHELTER_READ, P.SERVICE_READ, P.MEDICAL_RECORD,
-                             P.MEDICAL_NOTE_READ, P.PRINT}),
+                             P.MEDICAL_NOTE_READ, P.PRINT, P.PROTECTION_READ}),
     Role.MHPSS: frozenset({P.RESIDENT_READ, P.SHELTER_READ, P.SERVICE_READ, P.MHPSS_RECORD,
-                           P.MHPSS_NOTE_READ}),
+                           P.MHPSS_NOTE_READ, P.PROTECTION_READ}),
     # The cash officer corrects their own mistake: void (with a reason, audited) and reissue.
     Role.CASH_OFFICER: frozenset({P.RESIDENT_READ, P.RETURN_READ, P.CASH_READ, P.GRANT_DISBURSE,
                                   P.RECEIPT_VOID, P.PRINT, P.REPORT_READ}),
@@ -88,15 +96,19 @@ class Actor:
     roles: frozenset[Role] = field(default_factory=frozenset)
     centre_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)
     current_centre_id: uuid.UUID | None = None
+    is_system: bool = False  # set-up jobs only: every permission, no account
 
     @classmethod
     def system(cls, full_name: str = "system") -> "Actor":
-        """The command line's actor for set-up jobs (init, demo data, migrations); ``full_name``
-        says who ran it where a paper or the audit log names them."""
-        return cls(user_id=None, username="system", full_name=full_name, roles=frozenset({Role.ADMIN}))
+        """The actor of set-up jobs (init, demo data, migrations, the first run): every
+        permission and no account. Commands that read or change resident data sign in instead;
+        ``full_name`` says who ran it where a paper or the audit log names them."""
+        return cls(user_id=None, username="system", full_name=full_name, is_system=True)
 
     @property
     def permissions(self) -> frozenset[Permission]:
+        if self.is_system:
+            return frozenset(Permission)
         perms: set[Permission] = set()
         for role in self.roles:
             perms |= ROLE_PERMISSIONS.get(role, frozenset())
@@ -104,7 +116,7 @@ class Actor:
 
     @property
     def all_centres(self) -> bool:
-        return bool(self.roles & ALL_CENTRE_ROLES)
+        return self.is_system or bool(self.roles & ALL_CENTRE_ROLES)
 
     def can(self, permission: Permission, centre_id: uuid.UUID | None = None) -> bool:
         if permission not in self.permissions:

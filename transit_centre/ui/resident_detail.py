@@ -125,7 +125,9 @@ class ResidentDetailDialog(QDialog):
         self.tabs.addTab(self._with_buttons(self.documents, [
             (_("Add…"), "addDocumentButton", self.add_document),
             (_("Void…"), "voidDocumentButton", self.void_document)]), _("Documents"))
-        self.tabs.addTab(self._vulnerabilities_tab(), _("Vulnerabilities"))
+        vulnerabilities = self._vulnerabilities_tab()
+        if ctx.can(Permission.PROTECTION_READ):  # protection data: not for every role
+            self.tabs.addTab(vulnerabilities, _("Vulnerabilities"))
         self.members = read_only_table([_("Case number"), _("Name"), _("Role"), _("Date of birth")], "membersTable")
         household_page = QWidget()
         household_layout = QVBoxLayout(household_page)

@@ -219,6 +219,7 @@ class ResidentsPage(QWidget):
         top.addWidget(self.sex)
         top.addWidget(self.nationality, 1)
         top.addWidget(self.vulnerability, 1)
+        self.vulnerability.setVisible(ctx.can(Permission.PROTECTION_READ))  # protection data: not every role
         second = QHBoxLayout()
         second.addWidget(QLabel(_("Registered from")))
         second.addWidget(self.date_from)
