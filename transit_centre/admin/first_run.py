@@ -44,8 +44,8 @@ def complete_first_run(db: Database, *, username: str, full_name: str, password:
     username_ = errors.text("username", username, required=True, max_length=64)
     if username_ and (any(ch.isspace() for ch in username_) or username_ != username_.lower()):
         errors.add("username", _("User names are lower case, without spaces."))
-    errors.text("full_name", full_name, required=True)
-    problem = password_problem(password)
+    full_name_ = errors.text("full_name", full_name, required=True)
+    problem = password_problem(password, username_, full_name_)
     if problem:
         errors.add("password", problem)
     elif password != password_again:

@@ -174,7 +174,7 @@ def change_own_password(db: Database, actor: Actor, current_password: str, new_p
     if actor.user_id is None:
         raise DomainError(_("Only a signed-in user can change their password."))
     errors = Errors()
-    problem = password_problem(new_password)
+    problem = password_problem(new_password, actor.username, actor.full_name)
     if problem:
         errors.add("new_password", problem)
     elif confirmation is not None and confirmation != new_password:

@@ -18,7 +18,7 @@ from transit_centre.db.engine import Database
 from transit_centre.db.models import Centre, RoleRecord, User
 from transit_centre.enums import AuditAction, Role
 from transit_centre.errors import DomainError, PermissionDenied
-from transit_centre.i18n import _, ngettext
+from transit_centre.i18n import N_, _, ngettext
 from transit_centre.security.permissions import Actor, Permission
 
 MIN_PASSWORD_LENGTH = 10
@@ -60,7 +60,38 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def password_problem(password: str | None) -> str | None:
+# Passwords everybody knows here: the demo accounts' (printed in the README) and the words of
+# the application, tried first by anyone guessing.
+KNOWN_PASSWORDS = frozenset({"transit-demo"})
+APPLICATION_WORDS = ("transit", "centre", "center", "iom", "oim", "mali", "bamako", "demo", "admin",
+                     "password", "motdepasse")
+MIN_STRENGTH = 3  # zxcvbn's score (0-4): 3 is "safely unguessable" against an online attack
+
+_ZXCVBN_HINTS = (  # zxcvbn's English feedback, in words the user reads in French or English
+    ("common password", N_("it is one of the most common passwords")),
+    ("similar to a commonly used", N_("it is very like a common password")),
+    ("repeats", N_("it repeats the same characters")),
+    ("sequences", N_("it is a simple sequence such as abc or 6543")),
+    ("years", N_("it contains a year or a date")),
+    ("dates", N_("it contains a year or a date")),
+    ("keys", N_("it is a row or a pattern of keyboard keys")),
+    ("keyboard", N_("it is a row or a pattern of keyboard keys")),
+    ("word by itself", N_("it is a single common word")),
+    ("names and surnames", N_("it is a name")),
+)
+
+
+def _strength_hint(warning: str) -> str:
+    lowered = warning.lower()
+    for marker, hint in _ZXCVBN_HINTS:
+        if marker in lowered:
+            return _(hint)
+    return _("add a few more words")
+
+
+def password_problem(password: str | None, *user_words: str | None) -> str | None:
+    """Why this password is refused, or None. ``user_words``: the account's user name and full
+    name (a password made of them is easy to guess)."""
     if not password or len(password) < MIN_PASSWORD_LENGTH:
         return _("The password must have at least {n} characters.").format(n=MIN_PASSWORD_LENGTH)
     if len(password) > 256:
@@ -69,6 +100,25 @@ def password_problem(password: str | None) -> str | None:
         password.encode("utf-8")
     except UnicodeEncodeError:
         return _("The password contains characters that cannot be typed; choose another one.")
+    if password.strip().lower() in KNOWN_PASSWORDS:
+        return _("This password is public (the demonstration password): choose your own.")
+    from zxcvbn import zxcvbn
+
+    from transit_centre.common import fold
+
+    names = [fold(str(word)) for word in user_words if word]
+    words = [w for name in names for w in name.replace(".", " ").split()] + \
+        [name.replace(" ", "") for name in names] + list(APPLICATION_WORDS)
+    letters = "".join(ch for ch in fold(password) if ch.isalpha())
+    for word in sorted({w for name in names for w in name.replace(".", " ").split()}, key=len, reverse=True):
+        letters = letters.replace(word, "")
+    if names and not letters:
+        return _("This password is made of your name: choose words nobody links to you.")
+    result = zxcvbn(password[:72], user_inputs=words)  # zxcvbn reads at most 72 characters
+    if result["score"] < MIN_STRENGTH:
+        return _("This password is too easy to guess: {hint}. A few unrelated words, or a longer mix of "
+                 "letters, digits and signs, are stronger.").format(
+            hint=_strength_hint(result["feedback"].get("warning") or ""))
     return None
 
 
@@ -117,7 +167,7 @@ def create_user(db: Database, actor: Actor, *, username: str, full_name: str, pa
     if username_ and (any(ch.isspace() for ch in username_) or username_ != username_.lower()):
         errors.add("username", _("User names are lower case, without spaces."))
     full_name_ = errors.text("full_name", full_name, required=True)
-    problem = password_problem(password)
+    problem = password_problem(password, username_, full_name_)
     if problem:
         errors.add("password", problem)
     roles = parse_roles(errors, roles)

@@ -69,7 +69,7 @@ class FirstRunDialog(QDialog):
                     errors["username"] = _("This field is required.")
                 if not self.full_name.text().strip():
                     errors["full_name"] = _("This field is required.")
-                problem = password_problem(self.password.text())
+                problem = password_problem(self.password.text(), self.username.text())
                 if problem:
                     errors["password"] = problem
                 raise ValidationError(errors)
