@@ -109,8 +109,32 @@ def audit_entry(session: Session, action: AuditAction, entity: str, entity_id: u
 
 
 def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
-    if session.info.get("audit", True) is False:
+    if session.info.get("audit", True) is not False:
+        _record_changes(session)
+    # Every entry added, by the hook or by hand, is sealed into the hash chain at commit.
+    pending = session.info.setdefault("audit_pending", [])
+    known = {id(e) for e in pending}
+    pending.extend(sorted((o for o in session.new if isinstance(o, AuditEntry) and id(o) not in known),
+                          key=lambda e: (e.at, e.entity, str(e.entity_id), e.field or "")))
+
+
+def _seal_on_commit(session: Session) -> None:
+    """Seal this transaction's audit entries last, after every other lock it holds."""
+    if not session.info.get("audit_pending") and not any(isinstance(o, AuditEntry) for o in session.new):
         return
+    session.flush()
+    pending = session.info.pop("audit_pending", [])
+    if pending:
+        from transit_centre.db import audit_chain
+
+        audit_chain.seal(session.connection(), pending)
+
+
+def _forget_pending(session: Session, *_args: Any) -> None:
+    session.info.pop("audit_pending", None)
+
+
+def _record_changes(session: Session) -> None:
     user_id, username = _actor(session)
     now = utcnow()
     entries: list[AuditEntry] = []
@@ -186,6 +210,8 @@ def _refuse_bulk_audit_change(state: Any) -> None:
 
 def install(session_class: type[Session] | Session) -> None:
     event.listen(session_class, "before_flush", _before_flush)
+    event.listen(session_class, "before_commit", _seal_on_commit)
+    event.listen(session_class, "after_rollback", _forget_pending)
     event.listen(session_class, "do_orm_execute", _refuse_bulk_audit_change)
 
 

@@ -167,3 +167,42 @@ def audit_usernames(db: Database, actor: Actor) -> list[str]:
     actor.require(Permission.AUDIT_READ)
     with db.transaction(actor, readonly=True) as s:
         return list(s.scalars(select(User.username).order_by(User.username)))
+
+
+# --- the hash chain ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChainStatus:
+    """The audit log's hash chain, checked link by link, in words for the screen and the log."""
+
+    ok: bool
+    checked: int
+    message: str
+    broken_at: int | None = None
+
+
+def check_audit_chain(db: Database, actor: Actor) -> ChainStatus:
+    """Walk the whole chain (``db/audit_chain.py``) and say where it first breaks, if it does."""
+    from transit_centre.db import audit_chain
+    from transit_centre.i18n import format_datetime, format_number
+
+    actor.require(Permission.AUDIT_READ)
+    with db.transaction(actor, readonly=True) as s:
+        report = audit_chain.verify(s.connection())
+    if report.ok:
+        return ChainStatus(True, report.checked, _("The audit log is intact: {n} entries checked, none changed, "
+                                                   "deleted or added outside the application.").format(
+            n=format_number(report.checked)))
+    if report.problem == "changed":
+        message = _("The audit log was altered: entry {seq} (of {when}) was changed after it was written. "
+                    "Entries after it cannot be trusted.").format(seq=report.broken_at,
+                                                                 when=format_datetime(report.broken_when))
+    elif report.problem == "missing":
+        message = _("The audit log was altered: entry {seq} was deleted.").format(seq=report.broken_at)
+    elif report.problem == "truncated":
+        message = _("The audit log was altered: its last entries, from number {seq}, were removed.").format(
+            seq=report.broken_at)
+    else:
+        message = _("The audit log was altered: {n} entries were added outside the application.").format(
+            n=format_number(report.unsealed))
+    return ChainStatus(False, report.checked, message, report.broken_at)

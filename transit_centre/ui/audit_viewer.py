@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from transit_centre.enums import AuditAction
 from transit_centre.errors import DomainError
@@ -26,16 +27,21 @@ from transit_centre.i18n import N_, _, format_datetime, format_number, ngettext
 from transit_centre.security.audit_log import (
     AuditFilter,
     AuditRow,
+    ChainStatus,
     audit_count,
     audit_entities,
     audit_page,
     audit_usernames,
+    check_audit_chain,
 )
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error
 from transit_centre.ui.widgets import FieldErrors, OptionalDateEdit
+from transit_centre.ui.worker import run_task
 
 PAGE_SIZE = 200
+CHAIN_OK = "color: #1b5e20;"
+CHAIN_BROKEN = "background: #fdecee; border: 1px solid #b00020; color: #7a0016; padding: 6px; font-weight: bold;"
 
 # Readable names of the kinds of record (table names); unknown ones are shown as they are.
 ENTITY_LABELS: dict[str, str] = {
@@ -189,6 +195,9 @@ class AuditViewer(QWidget):
         for column, width in enumerate((130, 90, 110, 110, 110, 180, 180)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_detail(cur.row()))
+        self.chain = QLabel(_("Checking the audit log…"))
+        self.chain.setObjectName("auditChainStatus")
+        self.chain.setWordWrap(True)
         self.count = QLabel()
         self.count.setObjectName("auditCount")
         self.detail = QTextEdit()
@@ -198,6 +207,7 @@ class AuditViewer(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
+        layout.addWidget(self.chain)
         layout.addWidget(self.errors.general_label())
         layout.addWidget(self.count)
         layout.addWidget(self.table, 1)
@@ -206,6 +216,23 @@ class AuditViewer(QWidget):
         if isinstance(header, QByteArray):
             self.table.horizontalHeader().restoreState(header)
         self.apply_filter()
+        self.check_chain()
+
+    def check_chain(self) -> None:
+        """The hash chain is walked off the GUI thread; the first broken link shows in red."""
+        def done(status: ChainStatus) -> None:
+            if isValid(self.chain):  # the screen may have been closed meanwhile
+                self.chain.setText(status.message)
+                self.chain.setStyleSheet(CHAIN_OK if status.ok else CHAIN_BROKEN)
+
+        def failed(exc: BaseException) -> None:
+            if isValid(self.chain):
+                self.chain.setText("")
+            if not isinstance(exc, DomainError):
+                show_error(None, exc)
+
+        self._chain_task = run_task(self, lambda _report: check_audit_chain(self.ctx.db, self.ctx.actor),
+                                    on_done=done, on_error=failed)
 
     def current_filter(self) -> AuditFilter:
         user = self.user.currentText().strip() or None

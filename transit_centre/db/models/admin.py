@@ -80,6 +80,39 @@ class AuditEntry(Base):
     new_value: Mapped[str | None] = mapped_column(Text, default=None)
     centre_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     detail: Mapped[str | None] = mapped_column(Text, default=None)
+    # The hash chain (security/audit_chain.py): the entry's place in commit order and the SHA-256
+    # of the previous entry's hash with this entry's content. Set when its transaction commits.
+    seq: Mapped[int | None] = mapped_column(Integer, default=None, unique=True)
+    chain_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class AuditChainHead(Base):
+    """The last sealed audit entry (one row): the next entry links to its hash. Locked by the
+    committing transaction, so entries are sealed one transaction after the other."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    chain_hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
+
+
+class CentreKey(Entity):
+    """A centre's public keys (Ed25519 to sign its packages and transfer files, X25519 to receive
+    encrypted ones), registered where they are checked; the private halves only in the database of
+    the installation that serves the centre (never in an export, and masked in the audit log)."""
+
+    __tablename__ = "centre_key"
+    __table_args__ = (Index("ix_centre_key_code", "centre_code"),)
+
+    centre_code: Mapped[str] = mapped_column(String(8))
+    centre_name: Mapped[str] = mapped_column(String(200), default="")
+    signing_public: Mapped[str] = mapped_column(String(64))  # hex, 32 bytes
+    encryption_public: Mapped[str] = mapped_column(String(64))  # hex, 32 bytes
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    signing_private: Mapped[str | None] = mapped_column(String(64), default=None, info={"confidential": True})
+    encryption_private: Mapped[str | None] = mapped_column(String(64), default=None, info={"confidential": True})
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
 class Setting(Entity):

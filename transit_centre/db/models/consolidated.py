@@ -40,6 +40,11 @@ class ImportedPackage(Entity):
     # Set when a newer package for the same centre and month replaced this one.
     superseded_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     superseded_by: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    # The centre key that signed it, and the centre's audit chain head when it was made (an
+    # anchor: the centre's audit log up to that entry can be proved unchanged later).
+    signed_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    audit_seq: Mapped[int | None] = mapped_column(Integer, default=None)
+    audit_hash: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 def _package_fk() -> Mapped[uuid.UUID]:
