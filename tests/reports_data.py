@@ -134,3 +134,12 @@ def load(db, centres: dict[str, uuid.UUID]) -> dict[str, Resident]:
         s.add(Receipt(id=uuid.uuid4(), number="GAO-2026-R-000002", centre_id=gao, year=2026, sequence=2,
                       disbursement_id=good.id, amount=25000, issued_on=D(2026, 10, 5)))
     return {"r1": r1, "r2": r2, "r3": r3, "r4": r4, "r5": r5, "r6": r6}
+
+
+def register_keys(centre_db, hq_db, centres: dict[str, uuid.UUID], *codes: str) -> None:
+    """Headquarters registers the public keys of the centres whose packages it will import."""
+    from transit_centre.security.keys import export_public_key, register_public_key
+
+    for code in codes:
+        data, _fingerprint = export_public_key(centre_db, Actor.system(), centres[code])
+        register_public_key(hq_db, Actor.system(), data)

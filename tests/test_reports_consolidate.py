@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from reports_data import AS_OF, load
+from reports_data import AS_OF, load, register_keys
 from transit_centre.cli import main
 from transit_centre.db.base import Base
 from transit_centre.db.engine import Database, sqlite_url
@@ -46,11 +46,12 @@ def hq(tmp_path):
 
 
 @pytest.fixture
-def exports(db, centres, make_actor, tmp_path):
+def exports(db, hq, centres, make_actor, tmp_path):
     load(db, centres)
     gao = monthly_export(db, make_actor(Role.MANAGER), "2026-10", centres["GAO"], tmp_path / "gao", as_of=AS_OF)
     kay = monthly_export(db, make_actor(Role.MANAGER, centre="KAY"), "2026-10", centres["KAY"], tmp_path / "kay",
                          as_of=AS_OF)
+    register_keys(db, hq, centres, "GAO", "KAY")  # headquarters accepts these centres' signatures
     return gao, kay
 
 
@@ -175,6 +176,7 @@ def test_encrypted_packages_need_the_right_key(db, hq, centres, make_actor, tmp_
     wrong, _pub = crypto.generate_keys(tmp_path / "wrong", "mot-de-passe-erroné")
     result = monthly_export(db, make_actor(Role.MANAGER), "2026-10", centres["GAO"], tmp_path / "x",
                             encrypt_for=public, as_of=AS_OF)
+    register_keys(db, hq, centres, "GAO")
     actor = hq_actor(make_actor)
     with pytest.raises(DomainError, match="encrypted"):
         import_package(hq, actor, result.package_path)
@@ -218,6 +220,15 @@ def test_command_line_round_trip(db, centres, tmp_path, capsys):
                  str(tmp_path / "GAO-oct.xlsx"), "--encrypt-for", str(keys / "hq_public_key.pem")]) == 0
     package = tmp_path / "GAO-oct.zip.enc"
     assert package.exists() and (tmp_path / "GAO-oct.xlsx").exists()
+    assert main(["--database", hq.url, "import-export", str(package), "--key", str(keys / "hq_private_key.pem"),
+                 "--password", "mot-de-passe-du-siege"]) == 3  # GAO's key is not registered yet
+    assert "No key is registered for centre GAO" in capsys.readouterr().err
+    assert main(["--database", db.url, "centre-key", "--centre", "GAO", "--out", str(tmp_path / "gao.key")]) == 0
+    fingerprint = capsys.readouterr().out.rsplit(": ", 1)[1].strip()
+    assert main(["--database", hq.url, "register-centre-key", str(tmp_path / "gao.key"), "--fingerprint",
+                 "0000 0000 0000 0000"]) == 2  # a fingerprint read out wrong: refused
+    assert main(["--database", hq.url, "register-centre-key", str(tmp_path / "gao.key"), "--fingerprint",
+                 fingerprint]) == 0
     assert main(["--database", hq.url, "import-export", str(package)]) == 3
     assert "encrypted" in capsys.readouterr().err
     assert main(["--database", hq.url, "import-export", str(package), "--key", str(keys / "hq_private_key.pem"),

@@ -80,11 +80,7 @@ def read_list(path: Path) -> ArrivalList:
         if path.stat().st_size > MAX_BYTES:
             raise DomainError(_("The file is too large for an arrival list (at most 5 MB)."))
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            from openpyxl import load_workbook
-
-            wb = load_workbook(path, read_only=True, data_only=True)
-            table = [tuple(row) for row in wb.worksheets[0].iter_rows(values_only=True)]
-            wb.close()
+            table = _xlsx_rows(path)
         elif path.suffix.lower() in (".csv", ".txt"):
             from transit_centre.csvtext import read_table
 
@@ -103,6 +99,36 @@ def read_list(path: Path) -> ArrivalList:
         raise DomainError(_("The list has more than {n} rows; split it.").format(n=MAX_ROWS))
     headers = tuple("" if h is None else str(h).strip() for h in table[0])
     return ArrivalList(headers, tuple(table[1:]), path.name)
+
+
+MAX_XLSX_UNPACKED = 50 * 1024 * 1024  # a 5 MB file that unpacks to more is not a list of people
+MAX_COLUMNS = 60
+
+
+def _xlsx_rows(path: Path) -> list[tuple]:
+    """The sheet's rows, streamed: reading stops one row past the limit (a sheet of a million rows
+    is refused at once, not parsed), and a file that unpacks to far more than it weighs is refused
+    before openpyxl opens it."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(path) as archive:
+        if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNPACKED:
+            raise DomainError(_("The file is too large for an arrival list (at most 5 MB)."))
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        table: list[tuple] = []
+        read = 0
+        for row in wb.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS):
+            read += 1
+            if any(c not in (None, "") for c in row):
+                table.append(tuple(row))
+            if len(table) > MAX_ROWS + 1 or read > 10 * MAX_ROWS:  # header + rows, blank lines included
+                raise DomainError(_("The list has more than {n} rows; split it.").format(n=MAX_ROWS))
+        return table
+    finally:
+        wb.close()
 
 
 def guess_mapping(headers: Sequence[str]) -> dict[str, int]:

@@ -100,7 +100,56 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_centre_key(args: argparse.Namespace) -> int:
+    from transit_centre.bootstrap import open_database
+    from transit_centre.reports.export import centre_id_by_code
+    from transit_centre.security.keys import export_public_key
+
+    db = open_database(args.database)
+    data, fingerprint = export_public_key(db, _actor(), centre_id_by_code(db, args.centre))
+    Path(args.out).write_bytes(data)
+    print(_("Public key of {centre} written to {path}.").format(centre=args.centre.upper(), path=args.out))
+    print(_("Fingerprint (read it to headquarters by phone): {fingerprint}").format(fingerprint=fingerprint))
+    return 0
+
+
+def _cmd_register_centre_key(args: argparse.Namespace) -> int:
+    from transit_centre.bootstrap import open_database
+    from transit_centre.security.keys import register_public_key
+
+    db = open_database(args.database)
+    view = register_public_key(db, _actor(), Path(args.file).read_bytes(), args.fingerprint)
+    print(_("Key of {centre} registered (fingerprint {fingerprint}): its signed packages are accepted.").format(
+        centre=view.centre_code, fingerprint=view.fingerprint))
+    return 0
+
+
+def _cmd_register_hq_key(args: argparse.Namespace) -> int:
+    from transit_centre.bootstrap import open_database
+    from transit_centre.reports.export import register_hq_key
+
+    db = open_database(args.database)
+    fingerprint = register_hq_key(db, _actor(), Path(args.file))
+    print(_("Headquarters' key registered (fingerprint {fingerprint}): monthly exports are encrypted for it.").format(
+        fingerprint=fingerprint))
+    return 0
+
+
 def add_commands(sub: Any) -> None:
+    p = sub.add_parser("centre-key", help=_("write this centre's public key, for headquarters to register"))
+    p.add_argument("--centre", required=True, metavar="CODE", help=_("centre code, e.g. GAO"))
+    p.add_argument("--out", required=True, metavar="FILE", help=_("file to write"))
+    p.set_defaults(handler=_cmd_centre_key)
+
+    p = sub.add_parser("register-centre-key", help=_("headquarters: accept the packages signed with a centre's key"))
+    p.add_argument("file", metavar="FILE", help=_("the centre's public key file"))
+    p.add_argument("--fingerprint", help=_("the fingerprint the centre read out (refused when it differs)"))
+    p.set_defaults(handler=_cmd_register_centre_key)
+
+    p = sub.add_parser("register-hq-key", help=_("encrypt every monthly export for headquarters' public key"))
+    p.add_argument("file", metavar="HQ_PUBLIC_KEY.pem", help=_("headquarters' public key"))
+    p.set_defaults(handler=_cmd_register_hq_key)
+
     p = sub.add_parser("export", help=_("a centre's monthly export: XLSX workbook and data package for headquarters"))
     p.add_argument("--month", required=True, help=_("month to export, e.g. 2026-10"))
     p.add_argument("--centre", metavar="CODE", help=_("centre code, e.g. GAO"))

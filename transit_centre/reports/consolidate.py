@@ -36,7 +36,8 @@ from transit_centre.enums import AuditAction
 from transit_centre.errors import DomainError, ValidationError
 from transit_centre.i18n import _, format_datetime
 from transit_centre.reports import crypto
-from transit_centre.reports.package import PackageContent, read_package
+from transit_centre.security import keys
+from transit_centre.reports.package import MAX_PACKAGE_BYTES, PackageContent, read_package
 from transit_centre.reports.sources import Period, active_packages, consolidated_sources, package_service_totals
 from transit_centre.reports.stats import Stats, compute
 from transit_centre.reports.tables import INT, TEXT, ReportTable, key_figures, report_tables
@@ -109,6 +110,8 @@ def _manifest_fields(content: PackageContent) -> dict[str, Any]:
 def open_package(path: Path, private_key: Any = None) -> PackageContent:
     """Read, decrypt if needed and verify a package file (no database access)."""
     try:
+        if Path(path).stat().st_size > MAX_PACKAGE_BYTES + 4096:  # checked before reading it
+            raise DomainError(_("The package is too large to be a monthly export; it was not read."))
         data = Path(path).read_bytes()
     except OSError as exc:
         raise DomainError(_("The file {file} cannot be read.").format(file=path)) from exc
@@ -138,6 +141,9 @@ def import_package(db: Database, actor: Actor, path: Path, private_key: Any = No
     name = Path(path).name
     total = sum(len(r) for r in content.rows.values())
     with db.transaction(actor) as s:
+        # Only a package signed by the centre's registered key is read: a forged, unsigned or
+        # unknown centre's package changes nothing.
+        key = keys.verify(s, fields["centre_code"], content.manifest_bytes, content.signature)
         same = s.scalar(select(ImportedPackage).where(ImportedPackage.manifest_sha256 == content.manifest_sha256))
         if same is not None:
             return ImportResult(name, True, "unchanged", _(
@@ -152,9 +158,12 @@ def import_package(db: Database, actor: Actor, path: Path, private_key: Any = No
                 "not imported.").format(centre=fields["centre_code"], month=fields["month"],
                                         when=format_datetime(current.generated_at)),
                 fields["centre_code"], fields["month"])
+        anchor = content.manifest.get("audit_anchor") if isinstance(content.manifest.get("audit_anchor"), dict) else {}
         package = ImportedPackage(id=uuid.uuid4(), schema_version=content.manifest["schema_version"],
                                   manifest_sha256=content.manifest_sha256, file_name=name[:500],
-                                  row_counts={k: len(v) for k, v in content.rows.items()}, **fields)
+                                  row_counts={k: len(v) for k, v in content.rows.items()},
+                                  signed_by=key.fingerprint, audit_seq=_int(anchor.get("seq")),
+                                  audit_hash=str(anchor.get("hash"))[:64] if anchor.get("hash") else None, **fields)
         s.add(package)
         s.flush()
         if current is not None:
@@ -179,6 +188,13 @@ def import_package(db: Database, actor: Actor, path: Path, private_key: Any = No
                _("{centre} {month}: imported ({rows} records).")).format(
         centre=fields["centre_code"], month=fields["month"], rows=total)
     return ImportResult(name, True, status, message, fields["centre_code"], fields["month"], total)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 def import_packages(db: Database, actor: Actor, paths: Sequence[Path], *, key_path: Path | None = None,

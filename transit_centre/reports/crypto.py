@@ -69,6 +69,17 @@ def load_public_key(path: Path) -> rsa.RSAPublicKey:
     return key
 
 
+def load_public_pem(data: bytes) -> rsa.RSAPublicKey:
+    """Headquarters' public key from its PEM text (as kept in Settings)."""
+    try:
+        key = serialization.load_pem_public_key(data)
+    except ValueError as exc:
+        raise DomainError(_("The registered headquarters key is damaged; register it again.")) from exc
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise DomainError(_("The registered headquarters key is damaged; register it again."))
+    return key
+
+
 def load_private_key(path: Path, password: str | None) -> rsa.RSAPrivateKey:
     try:
         data = Path(path).read_bytes()

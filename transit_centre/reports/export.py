@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from transit_centre.admin.settings import get_setting, register_default, set_setting
+from transit_centre.db import audit_chain
 from transit_centre.db.audit import audit_entry
 from transit_centre.db.base import utcnow
 from transit_centre.db.engine import Database
@@ -28,6 +30,7 @@ from transit_centre.reports.sources import Period, live_sources
 from transit_centre.reports.stats import Stats, capacity_nights, centre_capacities, compute
 from transit_centre.reports.tables import DATE, TEXT, key_figures, report_tables
 from transit_centre.reports.xlsx import write_workbook
+from transit_centre.security import keys
 from transit_centre.security.permissions import Actor, Permission
 
 Progress = Callable[[int, int], Any]
@@ -73,7 +76,9 @@ def monthly_export(db: Database, actor: Actor, month: str, centre_id: uuid.UUID 
     period = parse_month(month)
     if centre_id is None:
         raise ValidationError({"centre": _("Choose the centre to export.")})
-    public_key = crypto.load_public_key(encrypt_for) if encrypt_for else None
+    # Encrypted for headquarters: the key given, else the one registered in Settings (the default
+    # once headquarters' key is known).
+    public_key = crypto.load_public_key(encrypt_for) if encrypt_for else registered_hq_key(db)
     as_of = as_of or dt.date.today()
     generated_at = utcnow()
 
@@ -94,6 +99,7 @@ def monthly_export(db: Database, actor: Actor, month: str, centre_id: uuid.UUID 
         rows = package_rows(s, src, period.end)
         code, name, kind = centre.code, centre.name, centre.kind.value
         capacity = centre_capacities(s, [centre_id])[centre_id]
+        audit_seq, audit_hash = audit_chain.head(s.connection())
     step(3)
     xlsx_path, package_path = export_paths(out, code, period.month_key, public_key is not None)
     manifest = {
@@ -102,12 +108,16 @@ def monthly_export(db: Database, actor: Actor, month: str, centre_id: uuid.UUID 
         "period_end": period.end.isoformat(), "as_of": as_of.isoformat(),
         "period_nights": period.nights(as_of),
         "generated_at": generated_at.isoformat(), "generated_by": actor.full_name or actor.username,
+        "audit_anchor": {"seq": audit_seq, "hash": audit_hash},
         "totals": {"arrivals": stats.arrivals, "departures": stats.departures,
                    "present_at_end": stats.present_at_end, "bed_nights": stats.bed_nights,
                    "accommodated": stats.accommodated, "returns": stats.returns_total,
                    "cash_xof": stats.cash_total},
     }
-    data = write_package(manifest, rows, (lambda d, t: step(3 + d)) if progress else None)
+    with db.transaction(actor) as s:  # the centre's key is made here on the first export
+        centre = s.get(Centre, centre_id)
+        data = write_package(manifest, rows, (lambda d, t: step(3 + d)) if progress else None,
+                             sign=lambda manifest_bytes: keys.sign(s, centre, manifest_bytes))
     if public_key is not None:
         data = crypto.encrypt(data, public_key)
     cover = [
@@ -136,6 +146,28 @@ def monthly_export(db: Database, actor: Actor, month: str, centre_id: uuid.UUID 
                            f"{' (encrypted)' if public_key else ''}; rows {counts}")
     step(12)
     return ExportResult(code, period.month_key, xlsx_path, package_path, public_key is not None, counts, stats)
+
+
+HQ_KEY_SETTING = "security.hq_public_key"
+register_default(HQ_KEY_SETTING, "")
+
+
+def registered_hq_key(db: Database):  # noqa: ANN201 - an RSA public key or None
+    """Headquarters' public key registered in Settings, or None (then packages go unencrypted)."""
+    pem = get_setting(db, HQ_KEY_SETTING)
+    return crypto.load_public_pem(pem.encode("ascii")) if pem else None
+
+
+def register_hq_key(db: Database, actor: Actor, path: Path) -> str:
+    """Keep headquarters' public key: every monthly export is encrypted for it from now on.
+    Returns its fingerprint (to compare with headquarters by phone)."""
+    actor.require(Permission.SETTINGS_ADMIN)
+    key = crypto.load_public_key(path)
+    from cryptography.hazmat.primitives import serialization
+
+    pem = key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    set_setting(db, actor, HQ_KEY_SETTING, pem.decode("ascii"))
+    return crypto.fingerprint(key)
 
 
 def centre_id_by_code(db: Database, code: str) -> uuid.UUID:

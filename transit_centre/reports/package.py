@@ -31,6 +31,11 @@ from transit_centre.reports.sources import Sources
 FORMAT = "transit-centre-monthly-export"
 SCHEMA_VERSION = 1
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"  # the centre's Ed25519 signature of manifest.json (security/keys.py)
+# Limits checked before anything is unpacked: a small file that unpacks to gigabytes is refused.
+MAX_PACKAGE_BYTES = 64 * 1024 * 1024
+MAX_MEMBER_BYTES = 64 * 1024 * 1024
+MAX_UNPACKED_BYTES = 160 * 1024 * 1024
 
 U, D, I, S, OU, OD, OS, OI = "uuid", "date", "int", "str", "uuid?", "date?", "str?", "int?"
 
@@ -117,8 +122,10 @@ def package_rows(session: Session, src: Sources, period_end: dt.date) -> dict[st
 
 
 def write_package(manifest: dict[str, Any], rows: dict[str, list[tuple]],
-                  progress: Callable[[int, int], Any] | None = None) -> bytes:
-    """Zip the members and the manifest (row counts and SHA-256 filled in here)."""
+                  progress: Callable[[int, int], Any] | None = None,
+                  sign: Callable[[bytes], dict[str, str]] | None = None) -> bytes:
+    """Zip the members and the manifest (row counts and SHA-256 filled in here); ``sign`` returns
+    the centre's signature of the manifest, which covers every member through its checksum."""
     buffer = io.BytesIO()
     members: dict[str, dict[str, Any]] = {}
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -130,7 +137,10 @@ def write_package(manifest: dict[str, Any], rows: dict[str, list[tuple]],
             if progress:
                 progress(i + 1, len(MEMBERS) + 1)
         manifest = {**manifest, "format": FORMAT, "schema_version": SCHEMA_VERSION, "members": members}
-        zf.writestr(MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True))
+        manifest_bytes = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        zf.writestr(MANIFEST, manifest_bytes)
+        if sign is not None:
+            zf.writestr(SIGNATURE, json.dumps(sign(manifest_bytes), sort_keys=True))
     return buffer.getvalue()
 
 
@@ -141,6 +151,27 @@ class PackageContent:
     manifest: dict[str, Any]
     manifest_sha256: str
     rows: dict[str, list[dict[str, Any]]]
+    manifest_bytes: bytes = b""
+    signature: dict[str, Any] | None = None  # checked against the centre's registered key
+
+
+def _member(zf: zipfile.ZipFile, name: str) -> bytes:
+    """A member read with its size capped (the zip's own sizes may lie)."""
+    with zf.open(name) as handle:
+        data = handle.read(MAX_MEMBER_BYTES + 1)
+    if len(data) > MAX_MEMBER_BYTES:
+        raise DomainError(_("The package is too large to be a monthly export; it was not read."))
+    return data
+
+
+def _check_sizes(zf: zipfile.ZipFile) -> None:
+    infos = zf.infolist()
+    allowed = {*MEMBERS, MANIFEST, SIGNATURE}
+    if any(info.filename not in allowed for info in infos) or len(infos) > len(allowed):
+        raise DomainError(_("The package holds files a monthly export does not have; it was not read."))
+    if any(info.file_size > MAX_MEMBER_BYTES for info in infos) or \
+            sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
+        raise DomainError(_("The package is too large to be a monthly export; it was not read."))
 
 
 def _parse(value: str, kind: str, where: str) -> Any:
@@ -167,12 +198,15 @@ def _parse(value: str, kind: str, where: str) -> Any:
 
 def read_package(data: bytes) -> PackageContent:
     """Open and check a plain (decrypted) package; refuse anything damaged or of another schema."""
+    if len(data) > MAX_PACKAGE_BYTES:
+        raise DomainError(_("The package is too large to be a monthly export; it was not read."))
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         names = set(zf.namelist())
         if MANIFEST not in names:
             raise DomainError(_("This file is not a Transit Centre monthly export (no manifest)."))
-        manifest_bytes = zf.read(MANIFEST)
+        _check_sizes(zf)
+        manifest_bytes = _member(zf, MANIFEST)
         try:
             manifest = json.loads(manifest_bytes)
         except ValueError as exc:
@@ -190,7 +224,7 @@ def read_package(data: bytes) -> PackageContent:
             info = members.get(name)
             if not isinstance(info, dict) or name not in names:
                 raise DomainError(_("The package is incomplete: {member} is missing.").format(member=name))
-            content = zf.read(name)
+            content = _member(zf, name)
             if hashlib.sha256(content).hexdigest() != info.get("sha256"):
                 raise DomainError(_(
                     "The package was damaged or changed: the checksum of {member} does not match its "
@@ -210,10 +244,16 @@ def read_package(data: bytes) -> PackageContent:
                                     "says {expected}.").format(member=name, found=len(parsed),
                                                                expected=info.get("rows")))
             rows[name] = parsed
+        signature = None
+        if SIGNATURE in names:
+            try:
+                signature = json.loads(_member(zf, SIGNATURE))
+            except ValueError:
+                signature = None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, UnicodeDecodeError, OSError) as exc:
         raise DomainError(_("The package file is damaged or truncated and cannot be read.")) from exc
     except (KeyError, ValueError, TypeError) as exc:
         raise DomainError(_("The package is damaged or invalid.")) from exc
-    return PackageContent(manifest, hashlib.sha256(manifest_bytes).hexdigest(), rows)
+    return PackageContent(manifest, hashlib.sha256(manifest_bytes).hexdigest(), rows, manifest_bytes, signature)
 
 

@@ -33,6 +33,7 @@ from transit_centre.i18n import _
 from transit_centre.reports.consolidate import consolidated_report, import_packages
 from transit_centre.reports.export import monthly_export
 from transit_centre.security.permissions import Permission
+from transit_centre.ui import keys_dialog
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error
 from transit_centre.ui.widgets import FieldErrors
@@ -340,6 +341,19 @@ class ReportsPage(QWidget):
             button.clicked.connect(slot)
             row.addWidget(button)
             self.buttons[name] = button
+            layout.addWidget(box)
+        if keys_dialog.can_open(ctx):
+            box = QGroupBox(_("Keys"))
+            row = QHBoxLayout(box)
+            label = QLabel(_("The keys that sign and encrypt the packages: give this centre's key to "
+                             "headquarters, register headquarters' key, or (headquarters) the centres' keys."))
+            label.setWordWrap(True)
+            row.addWidget(label, 1)
+            button = QPushButton(_("Keys") + "…")
+            button.setObjectName("keysButton")
+            button.clicked.connect(lambda _c=False: self._open(keys_dialog.KeysDialog(self.ctx, self)))
+            row.addWidget(button)
+            self.buttons["keysButton"] = button
             layout.addWidget(box)
         if not self.buttons:
             layout.addWidget(QLabel(_("Your role has no report to make here.")))
