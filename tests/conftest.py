@@ -18,7 +18,7 @@ os.environ["TRANSIT_CENTRE_DATA_DIR"] = _TMP_HOME
 os.environ.pop("TRANSIT_CENTRE_DATABASE_URL", None)
 
 import pytest  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, select, text  # noqa: E402
 
 from transit_centre.db.base import Base  # noqa: E402
 from transit_centre.db.engine import Database, sqlite_url  # noqa: E402
@@ -119,6 +119,28 @@ def make_actor(centres: dict[str, uuid.UUID]):
             full_name=(username or roles[0].label).title(), roles=frozenset(roles),
             centre_ids=frozenset({centre_id}) if centre_id else frozenset(), current_centre_id=centre_id,
         )
+
+    return make
+
+
+@pytest.fixture
+def account(db: Database, centres: dict[str, uuid.UUID]):
+    """``account(Role.MANAGER, centre="GAO", username="chef")``: a stored account (sessions are
+    checked against it at every transaction) and its signed-in Actor."""
+    from transit_centre.db.models import Centre, RoleRecord, User
+
+    def make(*roles: Role, centre: str | None = "GAO", username: str | None = None) -> Actor:
+        centre_id = centres[centre] if centre else None
+        name = username or f"{'-'.join(r.value for r in roles)}-{uuid.uuid4().hex[:6]}"
+        with db.transaction(Actor.system()) as s:
+            user = User(username=name, full_name=name.title(), password_hash="not-a-hash")
+            user.roles = list(s.scalars(select(RoleRecord).where(RoleRecord.code.in_([r.value for r in roles]))))
+            user.centres = [s.get(Centre, centre_id)] if centre_id else []
+            s.add(user)
+            s.flush()
+            user_id = user.id
+        return Actor(user_id, name, name.title(), frozenset(roles),
+                     frozenset({centre_id}) if centre_id else frozenset(), centre_id)
 
     return make
 

@@ -10,7 +10,7 @@ import datetime as dt
 import uuid
 
 import pytest
-from avrr_support import TODAY, add_resident, add_user, open_international
+from avrr_support import add_resident, open_international
 from sqlalchemy import select
 
 from transit_centre import documents
@@ -56,7 +56,7 @@ MATRIX: dict[str, set[Role]] = {
 
 
 @pytest.fixture
-def world(db, centres):
+def world(db, centres, account):
     gao = centres["GAO"]
     sys = Actor.system()
     rid = add_resident(db, gao, "Blessing", "Okafor", nationality="NG",
@@ -68,14 +68,14 @@ def world(db, centres):
         stay_id = s.scalar(select(Stay.id).where(Stay.resident_id == rid))
     case = open_international(db, sys, rid, country="NG")
     C.set_best_interest_note(db, sys, case.summary.id, "Famille retrouvée à Benin City")
-    nurse = Actor(uuid.uuid4(), "nurse", "Nurse", frozenset({MEDICAL}), frozenset({gao}), gao)
+    nurse = account(MEDICAL, username="nurse")
     medical.record_consultation(db, nurse, rid, consultation_type=ConsultationType.REFERRAL_HEALTH, provider="Dr A",
                                 facility="Centre de dépistage VIH", note="Dépistage VIH volontaire")
-    psy = Actor(uuid.uuid4(), "psy", "Psy", frozenset({MHPSS}), frozenset({gao}), gao)
+    psy = account(MHPSS, username="psy")
     mhpss.record_mhpss_referral(db, psy, rid, referred_to="Service de psychiatrie, Point G", provider="Psy",
                                 note="Idées suicidaires")
     mhpss.record_mhpss_session(db, psy, rid, session_type=MhpssType.PFA, provider="Psy", note="PFA")
-    approver = Actor(add_user(db, "chef", "Chef"), "chef", "Chef", frozenset({MANAGER}), frozenset({gao}), gao)
+    approver = account(MANAGER, username="chef")
     planned = K.plan_grant(db, sys, K.GrantInput(rid, "transport", 50_000))
     to_approve = K.plan_grant(db, sys, K.GrantInput(rid, "reintegration", 150_000))
     approved = K.approve_grant(db, approver, K.plan_grant(db, sys, K.GrantInput(rid, "pocket_money", 25_000)).id)
@@ -129,9 +129,8 @@ def test_every_operation_is_in_the_matrix():
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
-def test_role_matrix(db, world, role):
-    actor = Actor(add_user(db, f"u-{role.value}", role.label), f"u-{role.value}", role.label, frozenset({role}),
-                  frozenset({world["gao"]}), world["gao"])
+def test_role_matrix(db, world, account, role):
+    actor = account(role)
     differences = []
     for operation, run in OPERATIONS.items():
         try:

@@ -68,6 +68,28 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN" + mode)
 
 
+def check_account(session: Session, actor: Any, *, password_change: bool = False) -> None:
+    """Refuse the transaction when the actor's account no longer allows it (three small reads)."""
+    from sqlalchemy import select
+
+    from transit_centre.db.models import RoleRecord, User, user_centre, user_role
+    from transit_centre.errors import PermissionDenied
+
+    row = session.execute(select(User.active, User.must_change_password).where(User.id == actor.user_id)).first()
+    if row is None:
+        return  # not an account of this database (a test's or another database's actor)
+    active, must_change = row
+    if not active:
+        raise PermissionDenied(_("Your account was disabled. Ask an administrator."))
+    roles = set(session.scalars(select(RoleRecord.code).join(user_role, user_role.c.role_id == RoleRecord.id)
+                                .where(user_role.c.user_id == actor.user_id)))
+    centres = set(session.scalars(select(user_centre.c.centre_id).where(user_centre.c.user_id == actor.user_id)))
+    if {getattr(r, "value", r) for r in actor.roles} - roles or set(actor.centre_ids) - centres:
+        raise PermissionDenied(_("Your roles or centres were changed. Sign out and sign in again."))
+    if must_change and not password_change:
+        raise PermissionDenied(_("Your password is temporary: choose your own password first."))
+
+
 class Database:
     """The application's database: engine, sessions and the transaction boundary."""
 
@@ -119,10 +141,13 @@ class Database:
     # -- transactions -----------------------------------------------------------------
     @contextmanager
     def transaction(self, actor: ActorLike | None = None, *, readonly: bool = False,
-                    audit: bool = True) -> Iterator[Session]:
+                    audit: bool = True, password_change: bool = False) -> Iterator[Session]:
         """One unit of work: commits at the end, rolls back everything on any error.
 
         Database-level failures are turned into ``DomainError`` with a user-facing message.
+        A signed-in user's account is checked first (``check_account``): a session opened before
+        the account was disabled, or lost a role or a centre, stops at its next action, and a
+        temporary password allows only its change (``password_change=True``).
         """
         factory = self._readonly_sessions if readonly else self._sessions
         session = factory()
@@ -130,6 +155,8 @@ class Database:
         session.info["audit"] = audit
         try:
             with session.begin():
+                if actor is not None and getattr(actor, "user_id", None) is not None:
+                    check_account(session, actor, password_change=password_change)
                 yield session
         except StaleDataError as exc:
             raise ConflictError(_(

@@ -30,6 +30,7 @@ from transit_centre.security.users import (
     _hasher,
     _roles,
     _view,
+    record_failed_password,
     hash_password,
     parse_roles,
     password_problem,
@@ -164,7 +165,7 @@ def password_change_required(db: Database, actor: Actor) -> bool:
     """True when the signed-in user still has a temporary password."""
     if actor.user_id is None:
         return False
-    with db.transaction(actor, readonly=True) as s:
+    with db.transaction(actor, readonly=True, password_change=True) as s:
         return bool(s.scalar(select(User.must_change_password).where(User.id == actor.user_id)))
 
 
@@ -182,13 +183,20 @@ def change_own_password(db: Database, actor: Actor, current_password: str, new_p
     elif new_password == current_password:
         errors.add("new_password", _("Choose a password different from the current one."))
     errors.raise_if_any()
-    with db.transaction(actor) as s:
+    wrong = False
+    with db.transaction(actor, password_change=True) as s:
         user = _user(s, actor.user_id)
+        if user.locked_until and user.locked_until > utcnow():
+            raise DomainError(_("Too many wrong passwords: try again later."), "current_password")
         try:
             _hasher.verify(user.password_hash, current_password or "")
         except (VerifyMismatchError, VerificationError, InvalidHashError, UnicodeEncodeError):
-            raise DomainError(_("The current password is wrong."), "current_password") from None
-        user.password_hash = hash_password(new_password)
-        user.must_change_password = False
-        s.flush()
+            wrong = True
+        else:
+            user.password_hash = hash_password(new_password)
+            user.must_change_password = False
+            s.flush()
+    if wrong:  # counted toward the lockout and audited, like a wrong password at sign-in
+        record_failed_password(db, actor.user_id, actor.username, "password change")
+        raise DomainError(_("The current password is wrong."), "current_password")
 

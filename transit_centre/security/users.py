@@ -200,62 +200,79 @@ def _bookkeeping(session: Session, user_id: uuid.UUID, **values: object) -> None
                     .execution_options(synchronize_session=False))
 
 
+# A hash of nothing anyone knows: checked when there is no account to check, so a wrong user
+# name takes as long as a wrong password (the time does not say whether the account exists).
+_DUMMY_HASH = _hasher.hash("no account has this password: " + uuid.uuid4().hex)
+
+
+def _audit_failure(session: Session, attempted: str, user_id: uuid.UUID | None, detail: str) -> None:
+    entry = audit_entry(session, AuditAction.LOGIN_FAILED, "app_user", user_id, detail=detail)
+    entry.username = (attempted or "")[:64]  # who tried, not "system"
+
+
+def record_failed_password(db: Database, user_id: uuid.UUID, attempted: str, detail: str) -> None:
+    """Count a wrong password toward the lockout (sign-in, unlock, password change) and audit it."""
+    now = utcnow()
+    with db.transaction(None) as s:
+        user = s.get(User, user_id)
+        if user is None:
+            return
+        failed = user.failed_logins + 1
+        if failed >= MAX_FAILED_LOGINS:
+            _bookkeeping(s, user.id, locked_until=now + dt.timedelta(minutes=LOCKOUT_MINUTES), failed_logins=0)
+        else:
+            _bookkeeping(s, user.id, failed_logins=failed)
+        _audit_failure(s, attempted, user.id, detail)
+
+
 def authenticate(db: Database, username: str, password: str, centre_id: uuid.UUID | None = None) -> Actor:
     """Check a password and return the signed-in ``Actor``.
 
     Wrong passwords are counted; after ``MAX_FAILED_LOGINS`` the account is locked for
-    ``LOCKOUT_MINUTES``. Every attempt is audited. Raises ``DomainError`` with a message fit
-    for the login dialog (which never says whether the user name exists).
+    ``LOCKOUT_MINUTES``. Every attempt is audited with the name typed. An unknown, disabled or
+    locked account gets the same answer as a wrong password, after the same work (one argon2
+    check), so the dialog never tells whether an account exists or what state it is in.
     """
-    bad = _("Wrong user name or password.")
+    bad = DomainError(_("Wrong user name or password. After {n} wrong passwords an account is locked for {minutes} "
+                        "minutes; a disabled account cannot sign in.").format(n=MAX_FAILED_LOGINS,
+                                                                              minutes=LOCKOUT_MINUTES))
+    attempted = (username or "").strip().lower()
     now = utcnow()
-    failure: DomainError | None = None
-    with db.transaction(None) as s:
-        user = s.scalar(select(User).where(User.username == (username or "").strip().lower()))
-        if user is None:
-            audit_entry(s, AuditAction.LOGIN_FAILED, "app_user", None, detail=(username or "")[:64])
-            failure = DomainError(bad)
-        elif not user.active:
-            audit_entry(s, AuditAction.LOGIN_FAILED, "app_user", user.id, detail="disabled")
-            failure = DomainError(_("This account is disabled. Ask an administrator."))
-        elif user.locked_until and user.locked_until > now:
-            minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-            audit_entry(s, AuditAction.LOGIN_FAILED, "app_user", user.id, detail="locked")
-            failure = DomainError(ngettext(
-                "Too many failed attempts. Try again in {n} minute.",
-                "Too many failed attempts. Try again in {n} minutes.", minutes).format(n=minutes))
-        else:
-            try:
-                _hasher.verify(user.password_hash, password or "")
-            except (VerifyMismatchError, VerificationError, InvalidHashError):
-                failed = user.failed_logins + 1
-                if failed >= MAX_FAILED_LOGINS:
-                    _bookkeeping(s, user.id, locked_until=now + dt.timedelta(minutes=LOCKOUT_MINUTES),
-                                 failed_logins=0)
-                    failure = DomainError(ngettext(
-                        "Too many failed attempts. Try again in {n} minute.",
-                        "Too many failed attempts. Try again in {n} minutes.",
-                        LOCKOUT_MINUTES).format(n=LOCKOUT_MINUTES))
-                else:
-                    _bookkeeping(s, user.id, failed_logins=failed)
-                    failure = DomainError(bad)
-                audit_entry(s, AuditAction.LOGIN_FAILED, "app_user", user.id)
-        if failure is None:
-            assert user is not None
+    with db.transaction(None, readonly=True) as s:
+        user = s.scalar(select(User).where(User.username == attempted))
+        stored = user.password_hash if user is not None else _DUMMY_HASH
+        try:
+            matches = _hasher.verify(stored, password or "") and user is not None
+        except (VerifyMismatchError, VerificationError, InvalidHashError, UnicodeEncodeError):
+            matches = False
+        if user is not None:
+            user_id, active = user.id, user.active
+            locked = bool(user.locked_until and user.locked_until > now)
             roles = frozenset(Role(r.code) for r in user.roles)
             centres = frozenset(c.id for c in user.centres)
-            actor = Actor(user.id, user.username, user.full_name, roles, centres)
-            if centre_id is not None and not actor.can_see_centre(centre_id):
-                failure = PermissionDenied(_("You do not work in this centre."))
-                audit_entry(s, AuditAction.LOGIN_FAILED, "app_user", user.id, detail="centre")
-            else:
-                if _hasher.check_needs_rehash(user.password_hash):
-                    user.password_hash = hash_password(password)
-                _bookkeeping(s, user.id, failed_logins=0, locked_until=None, last_login_at=now)
-                s.info["actor"] = actor
-                audit_entry(s, AuditAction.LOGIN, "app_user", user.id, centre_id=centre_id)
-    if failure is not None:
-        raise failure
+            full_name, name, rehash = user.full_name, user.username, _hasher.check_needs_rehash(user.password_hash)
+    if user is None:
+        with db.transaction(None) as s:
+            _audit_failure(s, attempted, None, "unknown user name")
+        raise bad
+    if not active or locked:
+        with db.transaction(None) as s:
+            _audit_failure(s, attempted, user_id, "disabled" if not active else "locked")
+        raise bad
+    if not matches:
+        record_failed_password(db, user_id, attempted, "wrong password")
+        raise bad
+    actor = Actor(user_id, name, full_name, roles, centres)
+    if centre_id is not None and not actor.can_see_centre(centre_id):
+        with db.transaction(None) as s:
+            _audit_failure(s, attempted, user_id, "centre")
+        raise PermissionDenied(_("You do not work in this centre."))
+    with db.transaction(None) as s:
+        if rehash:
+            s.get(User, user_id).password_hash = hash_password(password)
+        _bookkeeping(s, user_id, failed_logins=0, locked_until=None, last_login_at=now)
+        s.info["actor"] = actor
+        audit_entry(s, AuditAction.LOGIN, "app_user", user_id, centre_id=centre_id)
     return actor.with_centre(centre_id)
 
 
