@@ -281,3 +281,95 @@ def test_one_person_with_two_stays_counts_once_and_sex_not_recorded_counts_apart
     assert _by_sex([("trafficking_victim", "M", 2), ("trafficking_victim", "F", 3),
                     ("trafficking_victim", None, 1)]) == (("trafficking_victim", 2, 3, 1),)
     assert _returns([("malian_home", "ML", "F", 4), ("malian_home", "ML", "", 1)]) == (("malian_home", "ML", 0, 4, 1),)
+
+
+# --- the guardian rule's edges (each a mistake a mutation run showed no test would catch) ----------------
+
+def _separation(db, leaving, centre_id, day=TODAY, **kwargs):
+    from transit_centre.shelter import guardians
+
+    with db.transaction(None, readonly=True) as s:
+        return guardians.separation(s, leaving, centre_id, day, **kwargs)
+
+
+def test_only_family_adults_present_in_this_centre_count(db, gao, centres, manager):
+    mother, child = family(db, gao, ("Awa", ADULT), ("Fanta", CHILD))
+    # The mother is in another centre: the child leaving Gao leaves nobody of the family behind.
+    admission.transfer(db, manager, stay_of(db, mother), centres["BKO"], separation_reason="Mother hospitalised")
+    assert _separation(db, [child], gao) is None
+    # A travel group is not a family: its adults are not guardians.
+    with db.transaction(Actor.system()) as s:
+        s.get(Household, s.get(Resident, child).household_id).kind = HouseholdKind.GROUP
+    other_adult = add_resident(db, gao, "Moussa", "Keïta", dob=ADULT)
+    with db.transaction(Actor.system()) as s:
+        s.get(Resident, other_adult).household_id = s.get(Resident, child).household_id
+    assert _separation(db, [child], gao) is None
+
+
+def test_an_adult_who_already_left_or_arrives_later_is_not_left_behind(db, gao, manager):
+    mother, child = family(db, gao, ("Awa", ADULT), ("Fanta", CHILD))
+    assert _separation(db, [child], gao) is not None  # present: the child would be separated
+    with db.transaction(Actor.system()) as s:
+        stay = s.scalar(select(Stay).where(Stay.resident_id == mother))
+        stay.arrival_date = TODAY  # arrived today: present on the day
+    assert _separation(db, [child], gao) is not None
+    with db.transaction(Actor.system()) as s:
+        s.scalar(select(Stay).where(Stay.resident_id == mother)).arrival_date = TODAY + dt.timedelta(days=1)
+    assert _separation(db, [child], gao) is None  # not yet arrived on the day
+    with db.transaction(Actor.system()) as s:
+        stay = s.scalar(select(Stay).where(Stay.resident_id == mother))
+        stay.arrival_date, stay.departure_date = TODAY - dt.timedelta(days=5), TODAY - dt.timedelta(days=1)
+    assert _separation(db, [child], gao) is None  # already left
+
+
+def test_two_families_are_judged_apart_and_every_child_is_named(db, gao):
+    mother, child = family(db, gao, ("Awa", ADULT), ("Fanta", CHILD))
+    father, son, daughter = family(db, gao, ("Issa", ADULT), ("Modibo", CHILD), ("Oumou", CHILD))
+    found = _separation(db, [child, son, daughter, father], gao)
+    assert found is not None and [c.name for c in found.children] == ["Fanta Traoré"]
+    assert [a.name for a in found.adults] == ["Awa Traoré"]
+    both = _separation(db, [child, son, daughter], gao)
+    assert sorted(c.name for c in both.children) == ["Fanta Traoré", "Modibo Traoré", "Oumou Traoré"]
+    assert sorted(a.name for a in both.adults) == ["Awa Traoré", "Issa Traoré"]
+    leaving_adults = _separation(db, [mother, father], gao)
+    assert sorted(c.name for c in leaving_adults.children) == ["Fanta Traoré", "Modibo Traoré", "Oumou Traoré"]
+    assert _separation(db, [mother, father], gao, children_only=True) is None
+
+
+def test_only_an_active_separated_record_of_this_child_counts(db, gao):
+    from transit_centre.shelter.guardians import already_separated
+
+    mother, child = family(db, gao, ("Awa", ADULT), ("Fanta", CHILD))
+    other = add_resident(db, gao, "Ali", "Bah", dob=CHILD)
+
+    def record(resident_id, kind=VulnerabilityKind.SEPARATED_MINOR, **fields):
+        with db.transaction(Actor.system()) as s:
+            s.add(Vulnerability(resident_id=resident_id, kind=kind, identified_on=fields.pop("on", TODAY), **fields))
+
+    def check(day=TODAY):
+        with db.transaction(None, readonly=True) as s:
+            return already_separated(s, child, day)
+
+    record(other)  # another child's record
+    record(child, VulnerabilityKind.TRAFFICKING_VICTIM)  # another kind
+    record(child, voided_at=dt.datetime.now(dt.timezone.utc), void_reason="error")  # voided
+    record(child, on=TODAY - dt.timedelta(days=9), resolved_on=TODAY)  # resolved today
+    assert not check()
+    record(child, on=TODAY)
+    assert check() and check(TODAY - dt.timedelta(days=1))  # the resolved one still held yesterday
+    assert not check(TODAY - dt.timedelta(days=10))  # before either was identified
+    with db.transaction(Actor.system()) as s:
+        s.scalar(select(Vulnerability).where(Vulnerability.resident_id == child,
+                                             Vulnerability.kind == VulnerabilityKind.SEPARATED_MINOR,
+                                             Vulnerability.identified_on == TODAY)).resolved_on = TODAY + dt.timedelta(days=1)
+    assert check()  # resolved tomorrow: still separated today
+
+
+def test_a_separation_reason_too_long_is_refused_on_its_field(db, gao, manager):
+    from transit_centre.errors import RuleViolation as Refused
+
+    mother, child = family(db, gao, ("Awa", ADULT), ("Fanta", CHILD))
+    with pytest.raises(Refused) as refused:
+        admission.check_out(db, manager, stay_of(db, child), reason="left_on_own", separation_reason="x" * 501)
+    assert refused.value.field == "separation_reason" and "500" in str(refused.value)
+    admission.check_out(db, manager, stay_of(db, child), reason="left_on_own", separation_reason="x" * 500)
