@@ -154,6 +154,14 @@ def _write_annual(ws, sheet: Any, tables: dict[str, ReportTable], names: dict[st
             _link(cell, *target(link))
         return cell
 
+    text_width = 46  # columns A and B, in characters
+
+    def fit(row: int, *texts: str) -> None:
+        """Row height for wrapped text (LibreOffice keeps the default height of a row otherwise)."""
+        lines = max((len(t or "") // (text_width - 4) + 1 for t in texts), default=1)
+        if lines > 1:
+            ws.row_dimensions[row].height = 13.5 * lines
+
     ws["A1"] = sheet.title[0]
     ws["B1"] = sheet.title[1]
     for cell in (ws["A1"], ws["B1"]):
@@ -162,7 +170,10 @@ def _write_annual(ws, sheet: Any, tables: dict[str, ReportTable], names: dict[st
     for label, value, link in sheet.info:
         for column, lang in ((1, 0), (2, 1)):
             text = translate(N_("{label}: {value}"), ("fr", "en")[lang]).format(label=label[lang], value=value[lang])
-            put(row, column, text, link).alignment = Alignment(wrap_text=True, vertical="top")
+            put(row, column, text).alignment = Alignment(wrap_text=True, vertical="top")
+        if link is not None:  # a short link beside the text (a linked cell does not wrap in LibreOffice)
+            put(row, 3, tables[link.table].title, link).alignment = Alignment(vertical="top")
+        fit(row, ws.cell(row=row, column=1).value, ws.cell(row=row, column=2).value)
         row += 1
     row += 1
     header = row
@@ -172,6 +183,7 @@ def _write_annual(ws, sheet: Any, tables: dict[str, ReportTable], names: dict[st
         cell = put(row, i, fr if fr == en else f"{fr} / {en}")
         cell.font, cell.fill = _BOLD, _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[row].height = 68
     for i in (1, 2):
         ws.cell(row=row, column=i).fill = _HEADER_FILL
     source_column = 3 + len(sheet.columns)
@@ -185,21 +197,23 @@ def _write_annual(ws, sheet: Any, tables: dict[str, ReportTable], names: dict[st
             cell.alignment = Alignment(indent=2 * line.indent, wrap_text=True, vertical="top")
             if line.heading:
                 cell.font = _BOLD
+        fit(row, line.label[0] + "    " * line.indent, line.label[1] + "    " * line.indent)
         if line.heading:
             for column in range(1, source_column + 1):
                 ws.cell(row=row, column=column).fill = _SECTION_FILL
             continue
         first_link = None
+        top = Alignment(vertical="top")
         for column, cell_value in enumerate(line.cells, start=3):
             if cell_value.value is None and cell_value.link is None:
                 continue
-            put(row, column, cell_value.value, cell_value.link, INT)
+            put(row, column, cell_value.value, cell_value.link, INT).alignment = top
             first_link = first_link or cell_value.link
         for column, pct in enumerate(line.percentages, start=3 + len(line.cells)):
             if pct is not None:
-                put(row, column, pct, None, PCT)
+                put(row, column, pct, None, PCT).alignment = top
         if line.source:
-            put(row, source_column, line.source, first_link)
+            put(row, source_column, line.source, first_link).alignment = top
     row += 2
     for i, (fr, en) in enumerate(sheet.definitions):
         for column, text in ((1, fr), (2, en)):
@@ -207,12 +221,13 @@ def _write_annual(ws, sheet: Any, tables: dict[str, ReportTable], names: dict[st
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if i == 0:
                 cell.font = _BOLD
+        fit(row, fr, en)
         row += 1
-    ws.column_dimensions["A"].width = 58
-    ws.column_dimensions["B"].width = 58
+    ws.column_dimensions["A"].width = text_width
+    ws.column_dimensions["B"].width = text_width
     for column in range(3, source_column):
-        ws.column_dimensions[get_column_letter(column)].width = 14
-    ws.column_dimensions[get_column_letter(source_column)].width = 40
+        ws.column_dimensions[get_column_letter(column)].width = 11
+    ws.column_dimensions[get_column_letter(source_column)].width = 34
     ws.freeze_panes = ws.cell(row=header + 1, column=3)
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.orientation = "landscape"
