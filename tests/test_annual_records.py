@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from avrr_support import TODAY, add_fit, add_resident, open_international, walk_to_fit
+from avrr_support import TODAY, add_resident, departed_malian, open_international
 from transit_centre.admin.backdating import KEY as BACKDATE_KEY
 from transit_centre.admin.settings import set_setting
 from transit_centre.avrr import cases as C
@@ -102,31 +102,9 @@ def test_a_return_case_tells_the_group_and_a_cancelled_one_no_longer(db, centres
 
 # --- reintegration assistance ------------------------------------------------------------------------
 
-def _departed_malian(db, centres, make_actor, *, days_ago=20):
-    """A Malian whose return departed ``days_ago`` days ago (the stay is closed: no longer present)."""
-    worker, manager = make_actor(Role.CASEWORKER), make_actor(Role.MANAGER)
-    left = TODAY - dt.timedelta(days=days_ago)
-    rid = add_resident(db, centres["GAO"], "Bakary", "Konaté", nationality="ML",
-                       arrival=left - dt.timedelta(days=10))
-    case = C.open_case(db, worker, C.CaseInput(rid, ReturnType.MALIAN_HOME, "ML", "Kayes",
-                                               opened_on=left - dt.timedelta(days=9)))
-    day = left - dt.timedelta(days=5)
-    add_fit(db, centres["GAO"], rid, day=day, valid_until=left + dt.timedelta(days=5))
-    C.record_step(db, worker, case.summary.id, "counselled", done_on=day)
-    C.record_step(db, worker, case.summary.id, "application_signed", done_on=day)
-    C.skip_step(db, worker, case.summary.id, "documents_requested", "Malien", done_on=day)
-    C.skip_step(db, worker, case.summary.id, "documents_obtained", "Malien", done_on=day)
-    C.record_step(db, worker, case.summary.id, "fit_to_travel", done_on=day)
-    movement = M.create_movement(db, manager, M.MovementInput(departure_date=left, mode=MovementMode.BUS_CONVOY,
-                                                              destination_country="ML"))
-    M.add_case(db, manager, movement.id, case.summary.id)
-    M.mark_departed(db, manager, movement.id)
-    return rid, case.summary.id
-
-
 def test_reintegration_is_recorded_after_the_departure(db, centres, make_actor):
     worker = make_actor(Role.CASEWORKER)
-    rid, case_id = _departed_malian(db, centres, make_actor)
+    rid, case_id = departed_malian(db, centres, make_actor)
     assert get_resident(db, worker, rid).current_stay is None  # gone home; the file stays open
     cash = record_reintegration(db, worker, ReintegrationInput(rid, ReintegrationKind.CASH_IMMEDIATE,
                                                                TODAY - dt.timedelta(days=2), 75_000, "OIM Kayes"))
@@ -225,7 +203,7 @@ def test_back_dated_return_and_grant(db, centres, make_actor):
     set_setting(db, Actor.system(), BACKDATE_KEY, 1000)
     manager, cash_officer = make_actor(Role.MANAGER), make_actor(Role.CASH_OFFICER, username="cash")
     left = TODAY - dt.timedelta(days=700)
-    rid, case_id = _departed_malian(db, centres, make_actor, days_ago=700)
+    rid, case_id = departed_malian(db, centres, make_actor, days_ago=700)
     steps = _entries(db, AuditAction.BACKDATED, "return_step")
     assert len(steps) == 8 and {e.new_value for e in steps} >= {left.isoformat()}  # up to "departed"
     grant = K.plan_grant(db, manager, K.GrantInput(rid, GrantKind.POCKET_MONEY, 25_000, planned_on=left))

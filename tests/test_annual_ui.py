@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from avrr_support import add_resident
-from test_annual_records import _departed_malian
+from avrr_support import add_resident, departed_malian
 from transit_centre.enums import ReintegrationKind, ReturneeGroup, Role
 from transit_centre.i18n import set_language
 from transit_centre.ui.context import UiContext
@@ -39,7 +38,7 @@ def test_resident_file_shows_and_sets_the_group_and_records_reintegration(qtbot,
                                                                          make_actor, tmp_path):
     from transit_centre.ui.resident_detail import ResidentDetailDialog
 
-    rid, _case = _departed_malian(db, centres, make_actor)
+    rid, _case = departed_malian(db, centres, make_actor)
     ctx = _ctx(db, make_actor(Role.CASEWORKER))
     dialog = ResidentDetailDialog(ctx, rid)
     qtbot.addWidget(dialog)

@@ -207,10 +207,10 @@ def compute(session: Session, src: Sources, period: Period, capacity_nights: int
         present_at_end=int(present), bed_nights=int(bed_nights), capacity_nights=int(capacity_nights),
         accommodated=sum(int(n) for *_k, n in demo_rows),
         demographics=tuple(sorted((_s(nat), _s(sex), _s(band), int(n)) for nat, sex, band, n in demo_rows)),
-        vulnerabilities=_by_sex(vul_rows),
+        vulnerabilities=_by_sex([(k, sex, n) for k, sex, _g, n in vul_rows]),
         services=_service_lines(records, contact_rows),
         mhpss=_mhpss(contact_rows, mhpss_sessions),
-        returns=_returns(return_rows),
+        returns=_returns([(t, c, sex, n) for t, c, sex, _g, n in return_rows]),
         cash=tuple(sorted((_s(k), int(n), int(t or 0)) for k, n, t in cash_rows)),
         voided_receipts=int(voided[0]), voided_receipts_xof=int(voided[1] or 0),
         by_group=_merge(by_group),
@@ -225,7 +225,7 @@ _SEX_COLUMN = {"M": 0, "F": 1}  # any other value (a package without the sex) is
 
 def _by_sex(rows: list[Any]) -> tuple[tuple[str, int, int, int], ...]:
     acc: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for kind, sex, _group, n in rows:
+    for kind, sex, n in rows:
         acc[_s(kind)][_SEX_COLUMN.get(_s(sex), 2)] += int(n)
     return tuple(sorted((k, m, f, u) for k, (m, f, u) in acc.items()))
 
@@ -274,7 +274,7 @@ def _mhpss(contacts: list[Any], sessions: list[Any]) -> tuple[tuple[str, int, in
 
 def _returns(rows: list[Any]) -> tuple[tuple[str, str, int, int, int], ...]:
     acc: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for rtype, country, sex, _group, n in rows:
+    for rtype, country, sex, n in rows:
         acc[(_s(rtype), _s(country))][_SEX_COLUMN.get(_s(sex), 2)] += int(n)
     return tuple(sorted((t, c, m, f, u) for (t, c), (m, f, u) in acc.items()))
 
