@@ -151,7 +151,9 @@ class Year:
                                     centre_id=self.centres[centre])
 
     def reintegration(self, p: Person, kind: str, amount: int | None = None) -> None:
-        day = min(p.departure + dt.timedelta(days=6), D(YEAR, 12, 31))
+        # Given after the return, mostly the next month: that month's package names the person only
+        # through reintegration.csv.
+        day = min(p.departure + dt.timedelta(days=15), D(YEAR, 12, 31))
         record_reintegration(self.db, self.actor, ReintegrationInput(p.id, kind, day, amount, "OIM / ONG partenaire"))
 
     def grant(self, p: Person) -> None:

@@ -163,20 +163,9 @@ def compute(session: Session, src: Sources, period: Period, capacity_nights: int
         .join(V, vul_on).group_by(V.c.kind, R.c.sex, R.c.returnee_group)).all()
     grouped("vulnerabilities", [(k, g, n) for k, _sex, g, n in vul_rows])
 
-    T = src.service_totals.c
-    records = session.execute(
-        select(T.kind, T.subtype, func.sum(T.records), func.sum(T.quantity))
-        .group_by(T.kind, T.subtype).having(func.sum(T.records) > 0)).all()
-    contact_rows = session.execute(
-        select(T.kind, T.subtype, T.mode, T.sex, T.age_band, T.returnee_group, func.sum(T.contacts))
-        .where(T.contacts > 0).group_by(T.kind, T.subtype, T.mode, T.sex, T.age_band, T.returnee_group)).all()
+    records, contact_rows, mhpss_sessions = _service_totals(session, src)
     grouped("services", [(k, st, g, n) for k, st, _m, _sex, _b, g, n in contact_rows])
     grouped("mhpss", [(m, g, n) for k, _st, m, _sex, _b, g, n in contact_rows if _s(k) == ServiceKind.MHPSS.value])
-    mhpss = ServiceKind.MHPSS.value
-    individual_sessions = session.scalar(select(func.coalesce(func.sum(T.records), 0)).where(
-        T.kind == mhpss, T.mode == "individual")) or 0
-    group_sessions = session.scalar(select(func.coalesce(func.sum(T.sessions), 0)).where(T.kind == mhpss)) or 0
-    mhpss_sessions = [("individual", individual_sessions), ("group", group_sessions)]
 
     return_rows = session.execute(
         select(Rt.c.return_type, Rt.c.destination_country, R.c.sex, R.c.returnee_group, func.count())
@@ -231,6 +220,29 @@ def _by_sex(rows: list[Any]) -> tuple[tuple[str, int, int, int], ...]:
 
 
 _KIND_ORDER = {k.value: i for i, k in enumerate(ServiceKind)}
+
+
+def _service_totals(session: Session, src: Sources) -> tuple[list[Any], list[Any], list[Any]]:
+    """The service totals read once (live, their four GROUP BYs run once): records and quantity by
+    kind and type, contacts by kind, type, mode, sex, age band and group, and MHPSS sessions."""
+    T = src.service_totals.c
+    dims = (T.kind, T.subtype, T.mode, T.sex, T.age_band, T.returnee_group)
+    rows = session.execute(select(*dims, func.sum(T.records), func.sum(T.quantity), func.sum(T.contacts),
+                                  func.sum(T.sessions)).group_by(*dims)).all()
+    by_type: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    contacts, individual, group = [], 0, 0
+    mhpss = ServiceKind.MHPSS.value
+    for kind, subtype, mode, sex, band, rgroup, n_records, quantity, n_contacts, sessions in rows:
+        line = by_type[(_s(kind), _s(subtype))]
+        line[0] += int(n_records or 0)
+        line[1] += int(quantity or 0)
+        if n_contacts:
+            contacts.append((kind, subtype, mode, sex, band, rgroup, int(n_contacts)))
+        if _s(kind) == mhpss:
+            individual += int(n_records or 0) if _s(mode) == "individual" else 0
+            group += int(sessions or 0)
+    records = [(kind, subtype, n, qty) for (kind, subtype), (n, qty) in by_type.items() if n > 0]
+    return records, contacts, [("individual", individual), ("group", group)]
 
 
 def _merge(rows: list[tuple[str, str, str, int]]) -> tuple[tuple[str, str, str, int], ...]:

@@ -87,6 +87,8 @@ class ReturnStepRecord(Voidable, Entity):
     __table_args__ = (
         Index("uq_return_step_live", "return_case_id", "step", unique=True,
               sqlite_where=text("voided_at IS NULL"), postgresql_where=text("voided_at IS NULL")),
+        # The returns of a month (step "departed" dated in it): reports.
+        Index("ix_return_step_step_done", "step", "done_on"),
     )
 
     return_case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("return_case.id"), index=True)

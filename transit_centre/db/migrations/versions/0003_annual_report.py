@@ -86,6 +86,9 @@ def upgrade() -> None:
     with op.batch_alter_table('imp_service_total', schema=None) as batch_op:
         batch_op.add_column(sa.Column('returnee_group', sa.String(length=16), nullable=True))
 
+    with op.batch_alter_table('return_step', schema=None) as batch_op:
+        batch_op.create_index('ix_return_step_step_done', ['step', 'done_on'], unique=False)
+
     with op.batch_alter_table('resident', schema=None) as batch_op:
         batch_op.add_column(sa.Column('returnee_group', sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column('returnee_group_manual', sa.Boolean(), nullable=False,
@@ -150,6 +153,9 @@ def downgrade() -> None:
 
     with op.batch_alter_table('imp_service_total', schema=None) as batch_op:
         batch_op.drop_column('returnee_group')
+
+    with op.batch_alter_table('return_step', schema=None) as batch_op:
+        batch_op.drop_index('ix_return_step_step_done')
 
     with op.batch_alter_table('imp_service', schema=None) as batch_op:
         batch_op.drop_index('ix_imp_service_package_kind')
