@@ -284,3 +284,32 @@ def test_migration_derives_groups_and_vaccine_kinds(empty_db):
     assert manual == {False}
     assert details[str(ids["vac1"])]["vaccine_kind"] == "covid19" and details[str(ids["vac2"])]["vaccine_kind"] == "other"
     assert details[str(ids["vac1"])]["vaccine"] == "COVID-19 (Sinovac)"
+
+
+def test_the_monthly_package_carries_groups_reintegration_and_coverage(db, centres, make_actor, tmp_path):
+    import csv
+    import io
+    import json
+    import zipfile
+
+    from transit_centre.reports.export import monthly_export
+
+    worker = make_actor(Role.CASEWORKER)
+    rid, case_id = departed_malian(db, centres, make_actor, days_ago=40)  # left before this month
+    record = record_reintegration(db, worker, ReintegrationInput(rid, "micro_enterprise", TODAY, 200_000, "ONG"))
+    month = f"{TODAY.year}-{TODAY.month:02d}"
+    result = monthly_export(db, make_actor(Role.MANAGER), month, centres["GAO"], tmp_path)
+    with zipfile.ZipFile(result.package_path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        residents = list(csv.DictReader(io.StringIO(zf.read("residents.csv").decode())))
+        reintegration = list(csv.DictReader(io.StringIO(zf.read("reintegration.csv").decode())))
+        everything = b"".join(zf.read(n) for n in zf.namelist())
+    assert manifest["coverage"] == {"period_start": f"{month}-01", "period_end": result.stats.end.isoformat(),
+                                    "centres": ["GAO"], "centre_months": [f"GAO {month}"]}
+    assert reintegration == [{"id": str(record.id), "resident_id": str(rid), "return_case_id": str(case_id),
+                              "kind": "micro_enterprise", "assisted_on": TODAY.isoformat(), "amount": "200000"}]
+    # Named through the reintegration record only (no stay this month), with their group.
+    assert [(r["id"], r["returnee_group"]) for r in residents] == [(str(rid), "malian_returnee")]
+    assert b"ONG" not in everything  # partners stay in the centre
+    lines = {x.figure: x for x in result.stats.people if x.category == "micro_enterprise"}
+    assert (lines["reintegration"].group, lines["reintegration"].male) == ("malian_returnee", 1)
