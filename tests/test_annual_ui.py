@@ -110,3 +110,40 @@ def test_headquarters_sees_who_has_not_sent_their_export(qtbot, qsettings_isolat
     _shot(page, tmp_path, "coverage.png")
     box.year.setValue(2031)
     assert box.table.item(gao, 0).text() == "" and box.summary.text().endswith("missing: none")
+
+
+def test_a_grant_entered_after_the_fact_is_planned_and_approved_on_its_day(qtbot, qsettings_isolated, db, centres,
+                                                                          make_actor, monkeypatch):
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from transit_centre.avrr import cash as svc
+    from transit_centre.db.models import AuditEntry
+    from transit_centre.enums import AuditAction, GrantKind
+    from transit_centre.ui.cash import CashPage, PlanGrantDialog
+
+    rid = add_resident(db, centres["GAO"], "Mamadou", "Sylla", nationality="ML")
+    day = dt.date.today() - dt.timedelta(days=5)
+    page = CashPage(_ctx(db, make_actor(Role.CASEWORKER)))
+    qtbot.addWidget(page)
+    plan = PlanGrantDialog(page.ctx, page)
+    qtbot.addWidget(plan)
+    plan.picker.search.setText("sylla")
+    plan.picker.run_search()
+    plan.kind.set_value(GrantKind.EMERGENCY)
+    plan.day.setDate(day)
+    plan.save()
+    assert plan.result_grant.planned_on == day
+    manager = CashPage(_ctx(db, make_actor(Role.MANAGER)))
+    qtbot.addWidget(manager)
+    asked = []
+    monkeypatch.setattr("transit_centre.ui.cash.QMessageBox.question",
+                        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
+    manager.to_approve.selectRow(0)
+    manager.approve_button.click()
+    grant = svc.get_grant(db, make_actor(Role.MANAGER), plan.result_grant.id)
+    assert asked and grant.status.value == "approved"
+    with db.transaction(None, readonly=True) as s:
+        fields = set(s.scalars(select(AuditEntry.field).where(AuditEntry.action == AuditAction.BACKDATED)))
+    assert fields == {"planned_on", "approved_at"}
