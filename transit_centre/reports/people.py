@@ -67,7 +67,7 @@ def _count(session: Session, src: Sources, figure: str, selects: list[Any], *,
 
 def people_lines(session: Session, src: Sources) -> tuple[PeopleLine, ...]:
     S, Rt, D, Ri = src.stay.c, src.returns.c, src.disbursement.c, src.reintegration.c
-    Sv, P, V = src.service.c, src.participant.c, src.vulnerability.c
+    Sv, A, V = src.service.c, src.attended.c, src.vulnerability.c
     none = literal("", String).label("category")
 
     def pair(ck: Any, resident_id: Any, category: Any = none) -> Any:
@@ -75,7 +75,6 @@ def people_lines(session: Session, src: Sources) -> tuple[PeopleLine, ...]:
 
     medical, mhpss = ServiceKind.MEDICAL.value, ServiceKind.MHPSS.value
     own = Sv.resident_id.is_not(None)
-    attended = (P.service_id == Sv.id) & (P.ck == Sv.ck)
     stayed = select(S.ck, S.resident_id).distinct().subquery("vot_people")
     vot_on = (V.resident_id == stayed.c.resident_id) & ((V.ck == stayed.c.ck) if src.scoped else literal(True))
     rows: list[tuple] = []
@@ -87,7 +86,7 @@ def people_lines(session: Session, src: Sources) -> tuple[PeopleLine, ...]:
     rows += _count(session, src, REINTEGRATION, [pair(Ri.ck, Ri.resident_id, Ri.kind)])
     rows += _count(session, src, MHPSS, [
         pair(Sv.ck, Sv.resident_id).where(Sv.kind == mhpss, own),
-        pair(P.ck, P.resident_id).select_from(src.participant).join(src.service, attended).where(Sv.kind == mhpss)])
+        pair(A.ck, A.resident_id).where(A.kind == mhpss)])
     rows += _count(session, src, CURATIVE, [pair(Sv.ck, Sv.resident_id).where(
         Sv.kind == medical, Sv.subtype == ConsultationType.CURATIVE.value, own)])
     rows += _count(session, src, VACCINATION, [pair(Sv.ck, Sv.resident_id, Sv.vaccine).where(

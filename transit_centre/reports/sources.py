@@ -100,6 +100,7 @@ class Sources:
     vulnerability: Subquery  # id, ck, resident_id, kind
     service: Subquery        # id, ck, resident_id, kind, subtype, service_date, quantity, vaccine
     participant: Subquery    # id, ck, service_id, resident_id
+    attended: Subquery       # ck, resident_id, kind, subtype: each participant with their record's kind
     # kind, subtype, mode ("individual"/"group"), sex, age_band, returnee_group, records, quantity,
     # contacts, sessions
     service_totals: Subquery
@@ -254,7 +255,10 @@ def live_sources(session: Session, centre_ids: Sequence[uuid.UUID] | None, perio
     reintegration = select(
         Ra.id, Ra.centre_id.label("ck"), Ra.resident_id, Ra.return_case_id, Ra.kind, Ra.assisted_on, Ra.amount,
     ).where(centre(Ra.centre_id), Ra.voided_at.is_(None), _in_period(Ra.assisted_on, period)).subquery("ri")
-    return Sources(resident, stay, vulnerability, service, participant, service_totals, returns, grant,
+    attended = select(
+        ServiceRecord.centre_id.label("ck"), ServiceParticipant.resident_id, ServiceRecord.kind, ServiceRecord.subtype,
+    ).join(ServiceRecord, ServiceRecord.id == ServiceParticipant.service_id).where(*service_filter).subquery("pa")
+    return Sources(resident, stay, vulnerability, service, participant, attended, service_totals, returns, grant,
                    disbursement, receipt, reintegration, scoped=False)
 
 
@@ -332,5 +336,8 @@ def consolidated_sources(centre_codes: Sequence[str] | None, period: Period,
     T = ImportedServiceTotal
     service_totals = select(T.kind, T.subtype, T.mode, T.sex, T.age_band, T.returnee_group, T.records, T.quantity,
                             T.contacts, T.sessions).where(T.package_id.in_(packages)).subquery("st")
-    return Sources(resident, stay, vulnerability, service, participant, service_totals, returns, grant,
+    # Participants with their record, joined within their package (the record's primary key).
+    attended = select(P.centre_code.label("ck"), P.resident_id, Sv.kind, Sv.subtype).join(
+        Sv, (Sv.package_id == P.package_id) & (Sv.id == P.service_id)).where(P.package_id.in_(packages)).subquery("pa")
+    return Sources(resident, stay, vulnerability, service, participant, attended, service_totals, returns, grant,
                    disbursement, receipt, reintegration, scoped=True)
