@@ -5,9 +5,10 @@ import datetime as dt
 import uuid
 
 from transit_centre.avrr import cases as C
+from transit_centre.avrr import movements as M
 from transit_centre.common import fold
 from transit_centre.db.models import IdentityDocument, Resident, ServiceRecord, Stay, User, Vulnerability
-from transit_centre.enums import DocumentKind, ReturnStep, ReturnType, ServiceKind, Sex, VulnerabilityKind
+from transit_centre.enums import DocumentKind, MovementMode, ReturnStep, ReturnType, Role, ServiceKind, Sex, VulnerabilityKind
 from transit_centre.registry.text import search_text
 from transit_centre.security.permissions import Actor
 
@@ -73,3 +74,25 @@ def walk_to_fit(db, actor, case_id, *, expiry=None, international=True):
         C.skip_step(db, actor, case_id, ReturnStep.DOCUMENTS_REQUESTED, "Malian: national ID card", done_on=day)
         C.skip_step(db, actor, case_id, ReturnStep.DOCUMENTS_OBTAINED, "Malian: national ID card", done_on=day)
     return C.record_step(db, actor, case_id, ReturnStep.FIT_TO_TRAVEL)
+
+
+def departed_malian(db, centres, make_actor, *, days_ago=20):
+    """A Malian whose return departed ``days_ago`` days ago (the stay is closed: no longer present)."""
+    worker, manager = make_actor(Role.CASEWORKER), make_actor(Role.MANAGER)
+    left = TODAY - dt.timedelta(days=days_ago)
+    rid = add_resident(db, centres["GAO"], "Bakary", "Konaté", nationality="ML",
+                       arrival=left - dt.timedelta(days=10))
+    case = C.open_case(db, worker, C.CaseInput(rid, ReturnType.MALIAN_HOME, "ML", "Kayes",
+                                               opened_on=left - dt.timedelta(days=9)))
+    day = left - dt.timedelta(days=5)
+    add_fit(db, centres["GAO"], rid, day=day, valid_until=left + dt.timedelta(days=5))
+    C.record_step(db, worker, case.summary.id, "counselled", done_on=day)
+    C.record_step(db, worker, case.summary.id, "application_signed", done_on=day)
+    C.skip_step(db, worker, case.summary.id, "documents_requested", "Malien", done_on=day)
+    C.skip_step(db, worker, case.summary.id, "documents_obtained", "Malien", done_on=day)
+    C.record_step(db, worker, case.summary.id, "fit_to_travel", done_on=day)
+    movement = M.create_movement(db, manager, M.MovementInput(departure_date=left, mode=MovementMode.BUS_CONVOY,
+                                                              destination_country="ML"))
+    M.add_case(db, manager, movement.id, case.summary.id)
+    M.mark_departed(db, manager, movement.id)
+    return rid, case.summary.id

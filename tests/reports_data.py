@@ -36,6 +36,7 @@ from transit_centre.enums import (
     Sex,
     VulnerabilityKind,
 )
+from transit_centre.registry.groups import derive_group
 from transit_centre.registry.text import search_text
 from transit_centre.security.permissions import Actor
 
@@ -56,7 +57,7 @@ def _resident(s, centre_id, n, first, last, sex, dob, nat, registered):
                  first_name_folded=fold(first), last_name_folded=fold(last),
                  search_text=search_text(case, first, last, None, "+223 70 00 00 0" + str(n)),
                  sex=sex, date_of_birth=dob, nationality=nat, phone="+223 70 00 00 0" + str(n),
-                 registered_on=registered, notes="secret note " + last)
+                 registered_on=registered, notes="secret note " + last, returnee_group=derive_group(nat))
     s.add(r)
     return r
 

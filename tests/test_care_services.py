@@ -130,7 +130,7 @@ def test_consultations_and_vaccination(db, centres, make_actor):
                                       provider="Dr Sangaré", vaccine="Rougeole (VAR)", dose="1",
                                       note="Bonne tolérance")
     assert vac.kind == ServiceKind.MEDICAL and vac.subtype == "vaccination"
-    assert vac.details == {"vaccine": "Rougeole (VAR)", "dose": "1", "under_five": True}
+    assert vac.details == {"vaccine_kind": "measles", "vaccine": "Rougeole (VAR)", "dose": "1", "under_five": True}
     assert vac.has_note and vac.note is None and vac.can_read_note
     curative = medical.record_consultation(db, nurse, child, consultation_type="curative", provider="Dr Sangaré")
     assert not curative.has_note

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from annual_support import annual_figures, followed_links
 from reports_data import AS_OF, load, register_keys
 from transit_centre.cli import main
 from transit_centre.db.base import Base
@@ -197,11 +198,18 @@ def test_consolidated_annual_report_workbook(hq, exports, make_actor, tmp_path):
     import_packages(hq, actor, [exports[0].package_path, exports[1].package_path])
     path = consolidated_report(hq, actor, tmp_path, 2026)
     wb = load_workbook(path)
-    key = next(ws for ws in wb.worksheets if ws.title == "Key figures")
-    rows = {r[0]: r[1:] for r in key.iter_rows(min_row=3, values_only=True) if r[0]}
-    assert rows["AVRR beneficiaries: Malians returning home"] == (1, 0, 1)
-    assert rows["MHPSS participants"] == (3, 1, 4)
-    assert rows["Victims of trafficking assisted"] == (0, 1, 1)
+    assert wb.sheetnames[:2] == ["Cover", "Annual report"]
+    figures = annual_figures(wb["Annual report"])
+    avrr, mhpss = "Assisted voluntary return and reintegration (AVRR)", "Mental health and psychosocial support (MHPSS)"
+    assert figures[(avrr, "Malians returning home")] == (1, 0, 0, 1, None)
+    # Participants are people: r1, r2 and r3 (r3 also had an individual session) - not 4 contacts.
+    assert figures[(mhpss, "People who took part in MHPSS activities")] == (2, 1, 0, 3, None)
+    assert figures[(mhpss, "Malians returning home")] == (1, 0, 0, 1, None)
+    assert figures[(mhpss, "International migrants")] == (1, 1, 0, 2, None)
+    assert figures[("Protection of victims of trafficking", "Victims of trafficking supported")] == (0, 1, 0, 1, None)
+    assert figures[("Protection of victims of trafficking", "Nationality: Côte d’Ivoire")] == (0, 1, 0, 1, None)
+    links = followed_links(wb, wb["Annual report"])
+    assert len(links) > 40 and all(value == target for _cell, value, target in links if isinstance(value, int))
     listing = next(ws for ws in wb.worksheets if ws.title == "Centre exports included")
     assert {r[0] for r in listing.iter_rows(min_row=3, values_only=True)} == {"GAO", "KAY"}
 

@@ -46,6 +46,7 @@ from transit_centre.enums import (
     DocumentKind,
     HouseholdKind,
     HouseholdRole,
+    ReturneeGroup,
     Role,
     ServiceKind,
     Sex,
@@ -281,7 +282,12 @@ def generate(db: Database, residents: int, seed: int = 1, months: int = 12,
                     vulns.append(VulnerabilityKind.VIOLENCE_SURVIVOR)
                 for v in vulns:
                     rows_vul.append({**_base(rng, now), "resident_id": rid, "kind": v, "identified_on": arrival})
+                # The group the registry derives from the nationality; a few Malians are internally
+                # displaced persons, as a caseworker records them.
+                group = ReturneeGroup.MALIAN_RETURNEE if nationality == "ML" else ReturneeGroup.INTERNATIONAL
+                idp = nationality == "ML" and centre.kind == CentreKind.GENERAL and rng.random() < 0.04
                 rows_res.append({
+                    "returnee_group": ReturneeGroup.IDP if idp else group, "returnee_group_manual": idp,
                     **_base(rng, now), "id": rid, "centre_id": centre.id, "case_number": case_number,
                     "first_name": first, "last_name": last, "first_name_folded": fold(first),
                     "last_name_folded": fold(last),

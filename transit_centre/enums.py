@@ -123,6 +123,17 @@ class AuditAction(LabelledEnum):
     IMPORT = ("import", N_("Imported"))
     BACKUP = ("backup", N_("Backup"))
     RESTORE = ("restore", N_("Restore"))
+    # A service, return step, grant or reintegration record dated before the day it was entered.
+    BACKDATED = ("backdated", N_("Back-dated entry"))
+
+
+class ReturneeGroup(LabelledEnum):
+    """Who a resident is for the annual report: derived from the nationality and the return
+    destination (``registry.groups``) unless a caseworker set it."""
+
+    MALIAN_RETURNEE = ("malian_returnee", N_("Malian returning home"))
+    INTERNATIONAL = ("international", N_("International migrant"))
+    IDP = ("idp", N_("Internally displaced person"))
 
 
 # --- assisted voluntary return (AVRR) ----------------------------------------------------
@@ -182,6 +193,17 @@ class GrantKind(LabelledEnum):
     TRANSPORT = ("transport", N_("Transport allowance"))
     REINTEGRATION = ("reintegration", N_("Reintegration cash grant"))
     EMERGENCY = ("emergency", N_("Emergency cash"))
+
+
+class ReintegrationKind(LabelledEnum):
+    """Reintegration assistance after a return (the annual report's "assistance to Malians
+    returning home"), given by IOM or a partner, recorded after the departure too."""
+
+    CASH_IMMEDIATE = ("cash_immediate", N_("Cash for immediate needs"))
+    MICRO_ENTERPRISE = ("micro_enterprise", N_("Micro-enterprise support"))
+    VOCATIONAL_TRAINING = ("vocational_training", N_("Vocational and technical training"))
+    BUSINESS_SKILLS = ("business_skills", N_("Business skills training"))
+    OTHER = ("other", N_("Other reintegration assistance"))
 
 
 class GrantStatus(LabelledEnum):

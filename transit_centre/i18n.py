@@ -67,6 +67,16 @@ def pgettext(context: str, message: str) -> str:
     return _translations.pgettext(context, message)
 
 
+@lru_cache(maxsize=8)
+def _catalog_of(language: str, folder: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, localedir=folder, languages=[language], fallback=True)
+
+
+def translate(message: str, language: str) -> str:
+    """``message`` in ``language`` whatever the active language (bilingual reports and papers)."""
+    return _catalog_of(language if language in LANGUAGES else DEFAULT_LANGUAGE, str(locale_dir())).gettext(message)
+
+
 # --- formatting -------------------------------------------------------------------------
 
 def format_date(value: dt.date | None, fmt: str = "medium", language: str | None = None) -> str:

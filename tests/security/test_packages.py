@@ -27,6 +27,13 @@ from transit_centre.security import keys
 from transit_centre.security.permissions import Actor
 
 
+@pytest.fixture(autouse=True)
+def english():
+    from transit_centre.i18n import set_language
+
+    set_language("en")  # the refusals are matched in English
+
+
 @pytest.fixture
 def hq(tmp_path):
     db = Database(sqlite_url(tmp_path / "hq.sqlite3"))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from transit_centre.admin.backdating import backdated
 from transit_centre.avrr import rules
 from transit_centre.common import Errors, check_version, fold, get, next_number
 from transit_centre.db.audit import audit_entry
@@ -19,6 +20,7 @@ from transit_centre.db.models import Centre, MovementCase, Resident, ReturnCase,
 from transit_centre.enums import AuditAction, CancelReason, ReturnStatus, ReturnStep, ReturnType
 from transit_centre.errors import RuleViolation, ValidationError
 from transit_centre.i18n import _, format_date, is_country_code
+from transit_centre.registry.groups import refresh_group
 from transit_centre.security.permissions import Actor, Permission
 
 P = Permission
@@ -243,9 +245,10 @@ def _record_step(session: Session, actor: Actor, case: ReturnCase, step: ReturnS
                  skipped: bool = False, reason: str | None = None, details: dict | None = None,
                  note: str | None = None) -> ReturnStepRecord:
     record = ReturnStepRecord(
-        return_case_id=case.id, step=step, done_on=day, done_by=actor.user_id,
+        id=uuid.uuid4(), return_case_id=case.id, step=step, done_on=day, done_by=actor.user_id,
         done_by_name=actor.full_name or actor.username, skipped=skipped, skip_reason=reason,
         details=details or {}, note=note, created_by=actor.user_id)
+    backdated(session, ReturnStepRecord.__tablename__, record.id, day, case.centre_id, field="done_on")
     session.add(record)
     session.flush()
     case.current_step = rules.current_step(rules.live_steps(session, case.id))
@@ -288,6 +291,7 @@ def open_case(db: Database, actor: Actor, data: CaseInput) -> CaseDetail:
         s.add(case)
         s.flush()
         _record_step(s, actor, case, ReturnStep.REGISTERED, opened_on)
+        refresh_group(s, resident)
         return _detail(s, case)
 
 
@@ -306,6 +310,8 @@ def update_destination(db: Database, actor: Actor, case_id: uuid.UUID, data: Cas
         case.destination_region = Errors().text("r", data.destination_region, max_length=100)
         case.destination_commune = Errors().text("c", data.destination_commune, max_length=100)
         case.notes = Errors().text("n", data.notes, max_length=4000)
+        s.flush()
+        refresh_group(s, s.get(Resident, case.resident_id))
         s.flush()
         return _detail(s, case)
 
@@ -526,6 +532,7 @@ def cancel_case(db: Database, actor: Actor, case_id: uuid.UUID, reason: CancelRe
         case.cancelled_by = actor.user_id
         s.flush()
         case.current_step = rules.current_step(rules.live_steps(s, case.id))
+        refresh_group(s, s.get(Resident, case.resident_id))
         s.flush()
         return _detail(s, case)
 

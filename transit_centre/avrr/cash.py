@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from transit_centre.casework.flags import enforce_flags
 from transit_centre.casework_enums import FlagEffect
+from transit_centre.admin.backdating import backdated
 from transit_centre.admin.settings import get_settings, register_default, set_setting
 from transit_centre.avrr import rules
 from transit_centre.avrr.cases import OPEN_STATUSES, case_centre
@@ -24,8 +25,8 @@ from transit_centre.db.engine import Database
 from transit_centre.db.models import CashGrant, Centre, Disbursement, Receipt, Resident, ReturnCase, User
 from transit_centre.ages import age_on, is_adult, is_minor
 from transit_centre.enums import GrantKind, GrantStatus, PaymentMethod, ReceiptVoidReason, RecipientRole, ReturnStatus
-from transit_centre.errors import RuleViolation
-from transit_centre.i18n import _, format_xof
+from transit_centre.errors import RuleViolation, ValidationError
+from transit_centre.i18n import _, format_date, format_xof
 from transit_centre.security.permissions import Actor, Permission
 
 P = Permission
@@ -299,21 +300,29 @@ def plan_grant(db: Database, actor: Actor, data: GrantInput) -> GrantView:
             if kind != GrantKind.EMERGENCY and s.scalars(same).first() is not None:
                 raise RuleViolation(_("This return case already has this grant."))
         grant = CashGrant(
-            resident_id=resident.id, return_case_id=case.id if case else None, centre_id=centre_id, kind=kind,
+            id=uuid.uuid4(), resident_id=resident.id, return_case_id=case.id if case else None,
+            centre_id=centre_id, kind=kind,
             tranche_number=tranche_number, tranche_count=tranche_count, planned_amount=amount,
             status=GrantStatus.PLANNED, planned_on=planned_on, planned_by=actor.user_id, note=note,
             created_by=actor.user_id)
+        backdated(s, CashGrant.__tablename__, grant.id, planned_on, centre_id, field="planned_on")
         s.add(grant)
         s.flush()
         return grant_view(s, grant)
 
 
 def approve_grant(db: Database, actor: Actor, grant_id: uuid.UUID, amount: int | None = None,
-                  expected_version: int | None = None) -> GrantView:
+                  expected_version: int | None = None, approved_on: dt.date | None = None) -> GrantView:
+    """Approve a planned grant. ``approved_on``: the day a paper approval was signed, for a grant
+    entered after the fact (within the back-dating limit, audited as back-dated)."""
     actor.require(P.GRANT_APPROVE)
     errors = Errors()
     if amount is not None:
         _check_amount(errors, "amount", amount)
+    if approved_on is not None and (not isinstance(approved_on, dt.date) or isinstance(approved_on, dt.datetime)):
+        errors.add("approved_on", _("Enter a valid date."))
+    elif approved_on is not None and approved_on > dt.date.today():
+        errors.add("approved_on", _("The date cannot be in the future."))
     errors.raise_if_any()
     with db.transaction(actor) as s:
         grant = get(s, CashGrant, grant_id, _("grant"))
@@ -323,9 +332,15 @@ def approve_grant(db: Database, actor: Actor, grant_id: uuid.UUID, amount: int |
             raise RuleViolation(_("Only a planned grant can be approved (this one is {status}).").format(
                 status=grant.status.label.lower()))
         _refuse_cancelled_case(s, grant)
+        if approved_on is not None and approved_on < grant.planned_on:
+            raise ValidationError({"approved_on": _("The grant cannot be approved before it was planned ({date}).")
+                                   .format(date=format_date(grant.planned_on))})
         grant.approved_amount = amount if amount is not None else grant.planned_amount
         grant.approved_by = actor.user_id
         grant.approved_at = utcnow()
+        if approved_on is not None and approved_on < grant.approved_at.date():
+            backdated(s, CashGrant.__tablename__, grant.id, approved_on, grant.centre_id, field="approved_at")
+            grant.approved_at = dt.datetime.combine(approved_on, dt.time(12, 0), tzinfo=dt.timezone.utc)
         grant.status = GrantStatus.APPROVED
         s.flush()
         return grant_view(s, grant)
@@ -402,9 +417,10 @@ def _disburse(session: Session, actor: Actor, grant: CashGrant, data: Disburseme
         raise RuleViolation(_("The payment date is before the approval."))
     recipient, role = _recipient(session.get(Resident, grant.resident_id), data, day)
     disbursement = Disbursement(
-        grant_id=grant.id, centre_id=grant.centre_id, disbursed_on=day, cash_officer_id=actor.user_id,
+        id=uuid.uuid4(), grant_id=grant.id, centre_id=grant.centre_id, disbursed_on=day, cash_officer_id=actor.user_id,
         cash_officer_name=actor.full_name or actor.username, method=method, mobile_money_reference=reference,
         amount=amount, received_by_name=recipient, received_by_role=role, created_by=actor.user_id)
+    backdated(session, Disbursement.__tablename__, disbursement.id, day, grant.centre_id, field="disbursed_on")
     session.add(disbursement)
     session.flush()
     centre = session.get(Centre, grant.centre_id)

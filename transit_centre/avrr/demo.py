@@ -21,6 +21,7 @@ from transit_centre.db.models import (
     Movement,
     MovementCase,
     Receipt,
+    ReintegrationAssistance,
     ReturnCase,
     ReturnStepRecord,
 )
@@ -34,6 +35,7 @@ from transit_centre.enums import (
     PaymentMethod,
     ReceiptVoidReason,
     RecipientRole,
+    ReintegrationKind,
     ReturnStatus,
     ReturnStep,
     ReturnType,
@@ -44,6 +46,16 @@ CAPITALS = {"GN": "Conakry", "CI": "Abidjan", "SN": "Dakar", "NG": "Lagos", "SL"
             "BJ": "Cotonou"}
 BY_ROAD = {"GN", "SN", "CI", "BF", "NE"}
 STAFF_NAMES = {"caseworker": "Fatoumata Coulibaly", "manager": "Moussa Keïta", "cash": "Seydou Traoré"}
+# Reintegration assistance a Malian returnee receives after the return (shares close to the 2022
+# annual report: nearly all get cash for immediate needs, most micro-enterprise support and
+# business skills training, a few vocational training), and who gives it.
+REINTEGRATION = [(ReintegrationKind.CASH_IMMEDIATE, 0.95, (50_000, 75_000, 100_000)),
+                 (ReintegrationKind.MICRO_ENTERPRISE, 0.72, (150_000, 200_000, 300_000)),
+                 (ReintegrationKind.BUSINESS_SKILLS, 0.66, None),
+                 (ReintegrationKind.VOCATIONAL_TRAINING, 0.04, None),
+                 (ReintegrationKind.OTHER, 0.02, None)]
+REINTEGRATION_PARTNERS = ["OIM Mali", "Programme de formation professionnelle", "Chambre de commerce et d'industrie",
+                          "Association des migrants de retour"]
 IN_PROGRESS = [ReturnStep.REGISTERED, ReturnStep.COUNSELLED, ReturnStep.APPLICATION_SIGNED,
                ReturnStep.DOCUMENTS_REQUESTED]
 
@@ -202,6 +214,14 @@ def extend(ctx: Any) -> dict[str, int]:
                                  recipient if is_minor(res.date_of_birth, paid_on) else None))
                 _grant(rows, users, res, case, GrantKind.REINTEGRATION, 150_000, paid_on, GrantStatus.APPROVED,
                        tranche=(2, 2))
+                for kind, share, amounts in REINTEGRATION:
+                    if rng.random() < share:
+                        given = min(day + dt.timedelta(days=rng.randint(5, 60)), ctx.today)
+                        rows.add(ReintegrationAssistance, resident_id=res.id, centre_id=centre_id,
+                                 return_case_id=case["id"], kind=kind, assisted_on=given,
+                                 amount=rng.choice(amounts) if amounts else None,
+                                 partner_id=None, partner_name=rng.choice(REINTEGRATION_PARTNERS), note=None,
+                                 created_by=users.get("caseworker"))
 
     order_of = {id(p): i for i, p in enumerate(payments)}
     payments.sort(key=lambda p: (p[1], centres[p[0]].code, order_of[id(p)]))
@@ -241,7 +261,8 @@ def extend(ctx: Any) -> dict[str, int]:
             day += dt.timedelta(days=1)
         in_progress += 1
 
-    order = [ReturnCase, ReturnStepRecord, Movement, MovementCase, CashGrant, Disbursement, Receipt]
+    order = [ReturnCase, ReturnStepRecord, Movement, MovementCase, CashGrant, Disbursement, Receipt,
+             ReintegrationAssistance]
     receipts = rows.tables[Receipt]
     replaced = [(r["id"], r.pop("replaced_by_id")) for r in receipts if "replaced_by_id" in r]
     for r in receipts:
@@ -259,7 +280,8 @@ def extend(ctx: Any) -> dict[str, int]:
             [{"rid": rid, "new": new} for rid, new in replaced])
     _save_counters(ctx, counters)
     return {"return_cases": len(rows.tables[ReturnCase]), "movements": len(rows.tables[Movement]),
-            "receipts": len(receipts), "cases_in_progress": in_progress}
+            "receipts": len(receipts), "cases_in_progress": in_progress,
+            "reintegration": len(rows.tables[ReintegrationAssistance])}
 
 
 def _fill_defaults(table_rows: list[dict[str, Any]]) -> None:

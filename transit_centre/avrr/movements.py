@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from transit_centre.admin.backdating import check_backdate
 from transit_centre.avrr import rules
 from transit_centre.avrr.cases import OPEN_STATUSES, _record_step
 from transit_centre.common import Errors, check_version, get, next_number
@@ -113,8 +114,8 @@ def _validate(data: MovementInput) -> dict:
     out: dict = {}
     if data.departure_date is None:
         errors.add("departure_date", _("This field is required."))
-    elif data.departure_date < dt.date.today() - dt.timedelta(days=365):
-        errors.add("departure_date", _("The date is too far in the past."))
+    elif not isinstance(data.departure_date, dt.date) or isinstance(data.departure_date, dt.datetime):
+        errors.add("departure_date", _("Enter a valid date."))
     out["departure_date"] = data.departure_date
     try:
         out["mode"] = MovementMode(data.mode) if data.mode else None
@@ -152,6 +153,9 @@ def create_movement(db: Database, actor: Actor, data: MovementInput) -> Movement
     actor.require(P.MOVEMENT_WRITE, centre_id)
     values = _validate(data)
     with db.transaction(actor) as s:
+        # A past movement entered after the fact: within the back-dating limit (its departure
+        # and arrival steps are audited as back-dated).
+        check_backdate(s, values["departure_date"], "departure_date")
         centre = get(s, Centre, centre_id, _("centre"))
         year = values["departure_date"].year
         number = next_number(s, centre.id, "movement", year)
@@ -196,6 +200,7 @@ def update_movement(db: Database, actor: Actor, movement_id: uuid.UUID, data: Mo
     values = _validate(data)
     with db.transaction(actor) as s:
         movement = _planned(s, actor, movement_id, expected_version)
+        check_backdate(s, values["departure_date"], "departure_date")
         for key, value in values.items():
             setattr(movement, key, value)
         s.flush()
@@ -280,12 +285,13 @@ def add_case(db: Database, actor: Actor, movement_id: uuid.UUID, case_id: uuid.U
             raise RuleViolation(_("{ref} is not ready: {reasons}").format(
                 ref=case.case_reference, reasons=" ".join(result.reasons)))
         travelling = {*s.scalars(rules.on_board(s, movement)), case.resident_id}
-        guardians.enforce(s, guardians.separation(s, travelling, movement.centre_id, dt.date.today(),
-                                                  children_only=True), separation_reason, dt.date.today(),
-                          skip_recorded=True)
+        # Booked today, or on the departure day of a past movement entered after the fact.
+        day = min(dt.date.today(), movement.departure_date)
+        guardians.enforce(s, guardians.separation(s, travelling, movement.centre_id, day, children_only=True),
+                          separation_reason, day, skip_recorded=True)
         s.add(MovementCase(movement_id=movement.id, return_case_id=case.id,
                            escort_required=result.escort_required, created_by=actor.user_id))
-        _record_step(s, actor, case, ReturnStep.TRAVEL_BOOKED, min(dt.date.today(), movement.departure_date),
+        _record_step(s, actor, case, ReturnStep.TRAVEL_BOOKED, day,
                      details={"movement_id": str(movement.id), "movement": movement.reference})
         s.flush()
         return _view(s, movement)

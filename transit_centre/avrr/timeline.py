@@ -6,7 +6,14 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from transit_centre.db.models import CashGrant, Disbursement, Receipt, ReturnCase, ReturnStepRecord
+from transit_centre.db.models import (
+    CashGrant,
+    Disbursement,
+    Receipt,
+    ReintegrationAssistance,
+    ReturnCase,
+    ReturnStepRecord,
+)
 from transit_centre.i18n import _, format_xof
 from transit_centre.registry.timeline import TimelineEvent
 from transit_centre.security.permissions import Actor, Permission
@@ -34,6 +41,15 @@ def events(session: Session, actor: Actor, resident_id: uuid.UUID) -> list[Timel
                                                  ref=case.case_reference,
                                                  reason=case.cancel_reason.label if case.cancel_reason else ""),
                                              False, case.id))
+        for record in session.scalars(select(ReintegrationAssistance).where(
+                ReintegrationAssistance.resident_id == resident_id)):
+            if not actor.can_see_centre(record.centre_id):
+                continue
+            detail = " – ".join(x for x in (record.partner_name, format_xof(record.amount) if record.amount else "")
+                                if x)
+            out.append(TimelineEvent(record.assisted_on, "reintegration",
+                                     _("Reintegration assistance – {kind}").format(kind=record.kind.label),
+                                     detail, record.voided_at is not None, record.id))
     if actor.can(Permission.CASH_READ):
         grants = [g for g in session.scalars(select(CashGrant).where(CashGrant.resident_id == resident_id))
                   if actor.can_see_centre(g.centre_id)]

@@ -20,6 +20,7 @@ from transit_centre.care.enums import (
     PartnerSector,
     ReferralArea,
     ReferralOutcome,
+    vaccine_kind_of,
 )
 from transit_centre.common import fold
 from transit_centre.db.base import utcnow
@@ -118,7 +119,8 @@ def extend(ctx: Any) -> dict[str, int]:
                 vaccine, dose = rng.choice(VACCINES if under_five else ADULT_VACCINES)
                 day = some_day()
                 service("nurse", centre, res.id, ServiceKind.MEDICAL, ConsultationType.VACCINATION.value, day, NURSE,
-                        details={"vaccine": vaccine, "dose": dose, "under_five": res.age_on(day) < 5})
+                        details={"vaccine_kind": vaccine_kind_of(vaccine).value, "vaccine": vaccine, "dose": dose,
+                                 "under_five": res.age_on(day) < 5})
                 counts["medical"] += 1
             if rng.random() < 0.15:
                 day = some_day()

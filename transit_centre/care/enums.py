@@ -43,6 +43,48 @@ class FitStatus(LabelledEnum):
     FIT_WITH_ESCORT = ("fit_with_escort", N_("Fit to travel with escort"))
 
 
+class VaccineKind(LabelledEnum):
+    """What a vaccination protects against (``details["vaccine_kind"]``): reported by kind and sex."""
+
+    COVID19 = ("covid19", N_("COVID-19"))
+    MEASLES = ("measles", N_("Measles"))
+    POLIO = ("polio", N_("Polio"))
+    PENTAVALENT = ("pentavalent", N_("Pentavalent (diphtheria, tetanus, pertussis, hepatitis B, Hib)"))
+    BCG = ("bcg", N_("BCG (tuberculosis)"))
+    YELLOW_FEVER = ("yellow_fever", N_("Yellow fever"))
+    MENINGITIS = ("meningitis", N_("Meningitis"))
+    TETANUS = ("tetanus", N_("Tetanus"))
+    OTHER = ("other", N_("Other vaccine"))
+
+
+# Words of a vaccine's name (French or English, folded) that tell its kind, for vaccinations
+# recorded with a name only (before the kind was asked, or from a list): a regular expression
+# each, whole words for the abbreviations.
+_VACCINE_WORDS = (
+    (VaccineKind.COVID19, r"covid|sars-cov|coronavirus"),
+    (VaccineKind.MEASLES, r"rougeole|measles|\b(var|ror|mmr|mr)\b"),
+    (VaccineKind.POLIO, r"polio|\b(vpo|vpi|opv|ipv)\b"),
+    (VaccineKind.PENTAVALENT, r"penta"),
+    (VaccineKind.BCG, r"\bbcg\b"),
+    (VaccineKind.YELLOW_FEVER, r"fievre jaune|yellow fever|\bvaa\b"),
+    (VaccineKind.MENINGITIS, r"mening|menafrivac"),
+    (VaccineKind.TETANUS, r"tetanos|tetanus|\b(vat|td)\b"),
+)
+
+
+def vaccine_kind_of(name: str | None) -> VaccineKind:
+    """The kind of a vaccine given by name ("COVID-19 Sinopharm", "VAR (rougeole)"); OTHER when
+    the name says nothing known."""
+    import re
+    import unicodedata
+
+    text = "".join(c for c in unicodedata.normalize("NFKD", name or "") if not unicodedata.combining(c)).casefold()
+    for kind, pattern in _VACCINE_WORDS:
+        if re.search(pattern, text):
+            return kind
+    return VaccineKind.OTHER
+
+
 class MhpssType(LabelledEnum):
     COUNSELLING = ("counselling", N_("Individual counselling"))
     PFA = ("pfa", N_("Psychological first aid"))

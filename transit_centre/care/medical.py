@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from transit_centre.ages import is_under_five
-from transit_centre.care.enums import ConsultationType, FitStatus
+from transit_centre.care.enums import ConsultationType, FitStatus, VaccineKind, vaccine_kind_of
 from transit_centre.care.records import (
     ServiceView,
     as_uuid,
@@ -89,9 +89,12 @@ def record_consultation(db: Database, actor: Actor, resident_id: uuid.UUID, *,
                         consultation_type: ConsultationType | str, day: dt.date | None = None,
                         provider: str | None = None, vaccine: str | None = None, dose: str | None = None,
                         facility: str | None = None, note: str | None = None,
-                        centre_id: uuid.UUID | None = None, confirmed: bool = False) -> ServiceView:
-    """A medical consultation: curative care, vaccination (vaccine and dose), screening or a
-    referral to a health facility; the clinical note is confidential."""
+                        centre_id: uuid.UUID | None = None, confirmed: bool = False,
+                        vaccine_kind: VaccineKind | str | None = None) -> ServiceView:
+    """A medical consultation: curative care, vaccination (what it protects against, the vaccine's
+    name and dose), screening or a referral to a health facility; the clinical note is
+    confidential. A vaccination given by name only gets the kind its name tells
+    (``vaccine_kind_of``: "COVID-19 Sinopharm" is COVID-19, an unknown name "other")."""
     centre = centre_for(actor, centre_id)
     actor.require(Permission.MEDICAL_RECORD, centre)
     errors = Errors()
@@ -104,14 +107,23 @@ def record_consultation(db: Database, actor: Actor, resident_id: uuid.UUID, *,
         ctype = None
     day_ = check_day(errors, "day", day or dt.date.today())
     provider_ = errors.text("provider", provider, required=True)
-    vaccine_ = errors.text("vaccine", vaccine, required=ctype == ConsultationType.VACCINATION, max_length=100)
+    kind_ = None
+    if vaccine_kind:
+        try:
+            kind_ = VaccineKind(vaccine_kind)
+        except ValueError:
+            errors.add("vaccine_kind", _("This value is not one of the choices."))
+    vaccine_ = errors.text("vaccine", vaccine, max_length=100)
+    if ctype == ConsultationType.VACCINATION and not vaccine_ and not vaccine_kind:
+        errors.add("vaccine", _("Give the vaccine."))
     dose_ = errors.text("dose", dose, max_length=40)
     facility_ = errors.text("facility", facility, required=ctype == ConsultationType.REFERRAL_HEALTH)
     note_ = check_note(errors, note)
     errors.raise_if_any()
     details: dict[str, object] = {}
     if ctype == ConsultationType.VACCINATION:
-        details.update(vaccine=vaccine_, dose=dose_ or "")
+        kind_ = kind_ or vaccine_kind_of(vaccine_)
+        details.update(vaccine_kind=kind_.value, vaccine=vaccine_ or "", dose=dose_ or "")
     if ctype == ConsultationType.REFERRAL_HEALTH:
         details["facility"] = facility_
     with db.transaction(actor) as s:

@@ -14,7 +14,15 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from transit_centre.care.enums import ConsultationType, FitStatus, MhpssType, ReferralOutcome, subtype_label
+from transit_centre.admin.backdating import backdated
+from transit_centre.care.enums import (
+    ConsultationType,
+    FitStatus,
+    MhpssType,
+    ReferralOutcome,
+    VaccineKind,
+    subtype_label,
+)
 from transit_centre.common import Errors, as_uuid, check_version, get
 from transit_centre.db.audit import audit_entry
 from transit_centre.db.base import utcnow
@@ -123,9 +131,15 @@ def summary(kind: ServiceKind, subtype: str | None, quantity: int, details: dict
     if kind in (ServiceKind.MEAL, ServiceKind.NFI_KIT):
         return _("{label} × {quantity}").format(label=label, quantity=quantity)
     if kind == ServiceKind.MEDICAL and subtype == ConsultationType.VACCINATION.value:
-        if not details.get("vaccine"):  # withheld from this role
+        try:
+            what = VaccineKind(details.get("vaccine_kind")).label
+        except ValueError:
+            what = ""
+        name = details.get("vaccine") or ""
+        if not what and not name:  # withheld from this role (medical details)
             return label
-        text = _("{label}: {vaccine}").format(label=label, vaccine=details["vaccine"])
+        vaccine = f"{what} ({name})" if what and name and name != what else (what or name)
+        text = _("{label}: {vaccine}").format(label=label, vaccine=vaccine)
         if details.get("dose"):
             text += " – " + _("dose {dose}").format(dose=details["dose"])
         return text
@@ -275,12 +289,15 @@ def new_record(session: Session, actor: Actor, *, centre_id: uuid.UUID, resident
                kind: ServiceKind, subtype: str | None, day: dt.date, quantity: int = 1,
                provider: str | None = None, details: dict[str, Any] | None = None,
                note: str | None = None) -> ServiceRecord:
+    """A new service record; one dated before today is checked against the back-dating limit and
+    written to the audit log as back-dated."""
     record = ServiceRecord(
-        centre_id=centre_id, resident_id=resident_id, kind=ServiceKind(kind), subtype=subtype,
+        id=uuid.uuid4(), centre_id=centre_id, resident_id=resident_id, kind=ServiceKind(kind), subtype=subtype,
         service_date=day, quantity=quantity, provider=provider or actor.full_name or actor.username,
         details=dict(details or {}),
         confidential_note=note if ServiceKind(kind) in NOTE_PERMISSION else None,
     )
+    backdated(session, ServiceRecord.__tablename__, record.id, day, centre_id)
     session.add(record)
     return record
 

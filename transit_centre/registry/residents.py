@@ -20,10 +20,11 @@ from transit_centre.ages import age_on
 from transit_centre.common import Errors, check_version, fold, get, next_number
 from transit_centre.db.engine import Database
 from transit_centre.db.models import Bed, Centre, Household, IdentityDocument, Resident, Room, Stay, Vulnerability
-from transit_centre.enums import DocumentKind, HouseholdKind, HouseholdRole, Sex, VulnerabilityKind
+from transit_centre.enums import DocumentKind, HouseholdKind, HouseholdRole, ReturneeGroup, Sex, VulnerabilityKind
 from transit_centre.errors import RuleViolation, ValidationError
 from transit_centre.i18n import _
 from transit_centre.paths import data_dir
+from transit_centre.registry.groups import refresh_group
 from transit_centre.registry.inputs import (
     CleanResident,
     DocumentInput,  # noqa: F401 - re-exported for callers
@@ -67,6 +68,9 @@ class ResidentView:
     consent_date: dt.date | None
     photo_path: str | None
     version: int
+    # Malian returning home, international migrant, IDP (None: not known); ``manual``: set by a caseworker.
+    returnee_group: ReturneeGroup | None = None
+    returnee_group_manual: bool = False
 
     @property
     def full_name(self) -> str:
@@ -144,7 +148,7 @@ def view(r: Resident) -> ResidentView:
         r.id, r.centre_id, r.case_number, r.first_name, r.last_name, r.other_names, r.sex,
         r.date_of_birth, r.dob_estimated, r.nationality, r.place_of_birth, r.languages, r.phone,
         r.notes, r.registered_on, r.household_id, r.household_role, r.consent_given, r.consent_date,
-        r.photo_path, r.version,
+        r.photo_path, r.version, r.returnee_group, bool(r.returnee_group_manual),
     )
 
 
@@ -224,6 +228,8 @@ def register_resident(db: Database, actor: Actor, data: ResidentInput) -> Reside
             resident.household_id = household.id
             resident.household_role = clean.household_role or (
                 HouseholdRole.MEMBER if household.kind == HouseholdKind.GROUP else HouseholdRole.RELATIVE)
+        resident.returnee_group_manual = False
+        refresh_group(s, resident)
         s.add(resident)
         s.flush()
         for doc in clean.documents:
@@ -248,6 +254,7 @@ def update_resident(db: Database, actor: Actor, resident_id: uuid.UUID, data: Re
         check_version(resident, expected_version)
         _apply(resident, clean)
         refresh_search_text(s, resident)
+        refresh_group(s, resident)
         s.flush()
         return view(resident)
 

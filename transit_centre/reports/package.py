@@ -1,7 +1,7 @@
 """The monthly data package: pseudonymised case-level CSV files plus a manifest, in one zip.
 
-What leaves the centre: UUIDs, sex, year of birth and age band, nationality, dates, kinds and
-amounts. Never names, phone numbers, document numbers or notes. The manifest carries the
+What leaves the centre: UUIDs, sex, year of birth and age band, nationality, returnee group,
+dates, kinds and amounts. Never names, phone numbers, document numbers, partners or notes. The manifest carries the
 schema version, centre, month, row counts and the SHA-256 of every member, so headquarters
 can refuse a damaged or altered package before touching its database.
 """
@@ -29,7 +29,9 @@ from transit_centre.ages import age_band_sql
 from transit_centre.reports.sources import Sources
 
 FORMAT = "transit-centre-monthly-export"
-SCHEMA_VERSION = 1
+# 2: returnee group (residents, services, participants), vaccine kind, reintegration.csv;
+# the manifest's "coverage" (period, centres, centre-months).
+SCHEMA_VERSION = 2
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"  # the centre's Ed25519 signature of manifest.json (security/keys.py)
 # Limits checked before anything is unpacked: a small file that unpacks to gigabytes is refused.
@@ -42,15 +44,15 @@ U, D, I, S, OU, OD, OS, OI = "uuid", "date", "int", "str", "uuid?", "date?", "st
 # member name -> (column, type) in file order. Types drive validation at headquarters.
 MEMBERS: dict[str, tuple[tuple[str, str], ...]] = {
     "residents.csv": (("id", U), ("sex", S), ("birth_year", OI), ("age_band", S), ("nationality", OS),
-                      ("registered_on", OD), ("household_id", OU)),
+                      ("registered_on", OD), ("household_id", OU), ("returnee_group", OS)),
     "stays.csv": (("id", U), ("resident_id", U), ("arrival_date", D), ("departure_date", OD),
                   ("departure_reason", OS), ("nights", I)),
     "vulnerabilities.csv": (("id", U), ("resident_id", U), ("kind", S), ("identified_on", D),
                             ("resolved_on", OD)),
     "services.csv": (("id", U), ("resident_id", OU), ("kind", S), ("subtype", OS), ("service_date", D),
-                     ("quantity", I), ("sex", OS), ("age_band", OS)),
+                     ("quantity", I), ("sex", OS), ("age_band", OS), ("returnee_group", OS), ("vaccine", OS)),
     "service_participants.csv": (("id", U), ("service_id", U), ("resident_id", U), ("sex", OS),
-                                 ("age_band", OS)),
+                                 ("age_band", OS), ("returnee_group", OS)),
     "return_cases.csv": (("id", U), ("resident_id", U), ("return_type", S), ("destination_country", OS),
                          ("departed_on", D), ("status", S)),
     "grants.csv": (("id", U), ("resident_id", U), ("return_case_id", OU), ("kind", S), ("status", S),
@@ -58,6 +60,8 @@ MEMBERS: dict[str, tuple[tuple[str, str], ...]] = {
     "disbursements.csv": (("id", U), ("grant_id", U), ("resident_id", U), ("grant_kind", S),
                           ("disbursed_on", D), ("amount", I)),
     "receipts.csv": (("id", U), ("disbursement_id", U), ("issued_on", D), ("amount", I), ("voided", I)),
+    "reintegration.csv": (("id", U), ("resident_id", U), ("return_case_id", OU), ("kind", S), ("assisted_on", D),
+                          ("amount", OI)),
 }
 
 
@@ -75,7 +79,7 @@ def _csv(columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> tuple[bytes, 
 def package_rows(session: Session, src: Sources, period_end: dt.date) -> dict[str, list[tuple]]:
     """The rows of every member, read from the same live ``Sources`` the figures use."""
     S, V, Sv, P = src.stay, src.vulnerability, src.service, src.participant
-    Rt, G, Dsb, Rc = src.returns, src.grant, src.disbursement, src.receipt
+    Rt, G, Dsb, Rc, Ri = src.returns, src.grant, src.disbursement, src.receipt, src.reintegration
     rows: dict[str, list[tuple]] = {}
     rows["stays.csv"] = list(session.execute(select(
         S.c.id, S.c.resident_id, S.c.arrival_date, S.c.departure_date, S.c.departure_reason, S.c.nights)
@@ -87,10 +91,10 @@ def package_rows(session: Session, src: Sources, period_end: dt.date) -> dict[st
     band = age_band_sql(Resident.date_of_birth, period_end)
     rows["services.csv"] = list(session.execute(select(
         Sv.c.id, Sv.c.resident_id, Sv.c.kind, Sv.c.subtype, Sv.c.service_date, Sv.c.quantity,
-        Resident.sex, band).select_from(Sv).outerjoin(Resident, Resident.id == Sv.c.resident_id)
-        .order_by(Sv.c.id)))
+        Resident.sex, band, Resident.returnee_group, Sv.c.vaccine)
+        .select_from(Sv).outerjoin(Resident, Resident.id == Sv.c.resident_id).order_by(Sv.c.id)))
     rows["service_participants.csv"] = list(session.execute(select(
-        P.c.id, P.c.service_id, P.c.resident_id, Resident.sex, band)
+        P.c.id, P.c.service_id, P.c.resident_id, Resident.sex, band, Resident.returnee_group)
         .select_from(P).join(Resident, Resident.id == P.c.resident_id).order_by(P.c.id)))
     rows["return_cases.csv"] = list(session.execute(select(
         Rt.c.id, Rt.c.resident_id, Rt.c.return_type, Rt.c.destination_country, Rt.c.departed_on,
@@ -103,18 +107,21 @@ def package_rows(session: Session, src: Sources, period_end: dt.date) -> dict[st
         .order_by(Dsb.c.id)))
     rows["receipts.csv"] = list(session.execute(select(
         Rc.c.id, Rc.c.disbursement_id, Rc.c.issued_on, Rc.c.amount, Rc.c.voided).order_by(Rc.c.id)))
+    rows["reintegration.csv"] = list(session.execute(select(
+        Ri.c.id, Ri.c.resident_id, Ri.c.return_case_id, Ri.c.kind, Ri.c.assisted_on, Ri.c.amount)
+        .order_by(Ri.c.id)))
 
     referenced = union(
         select(S.c.resident_id), select(Sv.c.resident_id).where(Sv.c.resident_id.is_not(None)),
         select(P.c.resident_id), select(Rt.c.resident_id), select(G.c.resident_id),
-        select(Dsb.c.resident_id),
+        select(Dsb.c.resident_id), select(Ri.c.resident_id),
     ).subquery("refs")
     R = src.resident
     rows["residents.csv"] = [
-        (rid, sex, dob.year if dob else None, band_, nat, registered, household)
-        for rid, sex, dob, band_, nat, registered, household in session.execute(
+        (rid, sex, dob.year if dob else None, band_, nat, registered, household, group)
+        for rid, sex, dob, band_, nat, registered, household, group in session.execute(
             select(R.c.id, R.c.sex, Resident.date_of_birth, R.c.age_band, R.c.nationality,
-                   Resident.registered_on, Resident.household_id)
+                   Resident.registered_on, Resident.household_id, R.c.returnee_group)
             .select_from(referenced).join(R, R.c.id == referenced.c.resident_id)
             .join(Resident, Resident.id == R.c.id).order_by(R.c.id))
     ]

@@ -29,6 +29,7 @@ from transit_centre.db.models import (
     ImportedPackage,
     ImportedParticipant,
     ImportedReceipt,
+    ImportedReintegration,
     ImportedResident,
     ImportedReturn,
     ImportedService,
@@ -36,6 +37,7 @@ from transit_centre.db.models import (
     ImportedStay,
     ImportedVulnerability,
     Receipt,
+    ReintegrationAssistance,
     Resident,
     ReturnCase,
     ReturnStepRecord,
@@ -45,7 +47,8 @@ from transit_centre.db.models import (
     Vulnerability,
 )
 from transit_centre.ages import age_band_sql
-from transit_centre.enums import ReturnStep
+from transit_centre.care.enums import ConsultationType
+from transit_centre.enums import ReturnStep, ServiceKind
 
 
 
@@ -92,17 +95,20 @@ def _days(dialect: str, later: Any, earlier: Any) -> Any:
 
 @dataclass(frozen=True)
 class Sources:
-    resident: Subquery       # id, ck, sex, nationality, age_band
+    resident: Subquery       # id, ck, sex, nationality, age_band, returnee_group
     stay: Subquery           # id, ck, resident_id, arrival_date, departure_date, departure_reason, nights
     vulnerability: Subquery  # id, ck, resident_id, kind
-    service: Subquery        # id, ck, resident_id, kind, subtype, service_date, quantity, sex, age_band
+    service: Subquery        # id, ck, resident_id, kind, subtype, service_date, quantity, vaccine
     participant: Subquery    # id, ck, service_id, resident_id
-    # kind, subtype, mode ("individual"/"group"), sex, age_band, records, quantity, contacts, sessions
+    attended: Subquery       # ck, resident_id, kind, subtype: each participant with their record's kind
+    # kind, subtype, mode ("individual"/"group"), sex, age_band, returnee_group, records, quantity,
+    # contacts, sessions
     service_totals: Subquery
     returns: Subquery        # id, ck, resident_id, return_type, destination_country, departed_on, status
     grant: Subquery          # id, ck, resident_id, return_case_id, kind, status, planned_amount, ...
     disbursement: Subquery   # id, ck, grant_id, resident_id, grant_kind, disbursed_on, amount
     receipt: Subquery        # id, ck, disbursement_id, issued_on, amount, voided
+    reintegration: Subquery  # id, ck, resident_id, return_case_id, kind, assisted_on, amount
     scoped: bool             # join residents within their centre key (headquarters)
 
     def on_resident(self, resident_id: Any, ck: Any) -> Any:
@@ -110,12 +116,20 @@ class Sources:
         return and_(r.id == resident_id, r.ck == ck) if self.scoped else r.id == resident_id
 
 
+def vaccine_kind(kind: Any, subtype: Any, details: Any) -> Any:
+    """The vaccine kind of a vaccination record (``details["vaccine_kind"]``), else NULL; a
+    vaccination without one (none are left after migration 0003) counts as "other"."""
+    is_vaccination = (kind == ServiceKind.MEDICAL.value) & (subtype == ConsultationType.VACCINATION.value)
+    return case((is_vaccination, func.coalesce(details["vaccine_kind"].as_string(), "other")), else_=null())
+
+
 def _in_period(column: Any, period: Period) -> Any:
     return column.between(period.start, period.end)
 
 
 def _totals(kind: Any, subtype: Any, quantity: Any, record_id: Any, p_service: Any, individual: Any,
-            group_records: Any, participants: Any, sex: Any, band: Any, p_sex: Any, p_band: Any) -> Any:
+            group_records: Any, participants: Any, sex: Any, band: Any, p_sex: Any, p_band: Any,
+            rgroup: Any, p_group: Any) -> Any:
     """The four GROUP BY queries behind ``service_totals`` (live or over one imported package).
 
     ``individual``/``group_records``/``participants`` are selects' FROM+WHERE: records with a
@@ -124,16 +138,17 @@ def _totals(kind: Any, subtype: Any, quantity: Any, record_id: Any, p_service: A
     zero, grp = literal_column("0"), literal_column("'group'")
     return union_all(
         individual.with_only_columns(kind, subtype, literal_column("'individual'").label("mode"), sex.label("sex"),
-                                     band.label("age_band"), func.count().label("records"),
+                                     band.label("age_band"), rgroup.label("returnee_group"),
+                                     func.count().label("records"),
                                      func.coalesce(func.sum(quantity), 0).label("quantity"),
                                      func.count().label("contacts"), zero.label("sessions"))
-        .group_by(kind, subtype, sex, band),
-        group_records.with_only_columns(kind, subtype, grp, null(), null(), func.count(),
+        .group_by(kind, subtype, sex, band, rgroup),
+        group_records.with_only_columns(kind, subtype, grp, null(), null(), null(), func.count(),
                                         func.coalesce(func.sum(quantity), 0), zero, zero)
         .group_by(kind, subtype),
-        participants.with_only_columns(kind, subtype, grp, p_sex, p_band, zero, zero, func.count(), zero)
-        .group_by(kind, subtype, p_sex, p_band),
-        participants.with_only_columns(kind, subtype, grp, null(), null(), zero, zero, zero,
+        participants.with_only_columns(kind, subtype, grp, p_sex, p_band, p_group, zero, zero, func.count(), zero)
+        .group_by(kind, subtype, p_sex, p_band, p_group),
+        participants.with_only_columns(kind, subtype, grp, null(), null(), null(), zero, zero, zero,
                                        func.count(distinct(p_service)))
         .group_by(kind, subtype),
     )
@@ -147,7 +162,8 @@ def live_service_totals(service_filter: Sequence[Any], period: Period) -> Any:
     participants = (select(SP.id).join(SR, SR.id == SP.service_id)
                     .join(Resident, Resident.id == SP.resident_id).where(*service_filter))
     return _totals(SR.kind, SR.subtype, SR.quantity, SR.id, SP.service_id, individual, group_records,
-                   participants, Resident.sex, band, Resident.sex, band)
+                   participants, Resident.sex, band, Resident.sex, band, Resident.returnee_group,
+                   Resident.returnee_group)
 
 
 def package_service_totals(package_id: uuid.UUID) -> Any:
@@ -158,7 +174,7 @@ def package_service_totals(package_id: uuid.UUID) -> Any:
     group_records = select(Sv.id).where(mine, Sv.resident_id.is_(None))
     participants = select(P.id).join(Sv, (Sv.id == P.service_id) & (Sv.package_id == P.package_id)).where(mine)
     return _totals(Sv.kind, Sv.subtype, Sv.quantity, Sv.id, P.service_id, individual, group_records,
-                   participants, Sv.sex, Sv.age_band, P.sex, P.age_band)
+                   participants, Sv.sex, Sv.age_band, P.sex, P.age_band, Sv.returnee_group, P.returnee_group)
 
 
 def live_sources(session: Session, centre_ids: Sequence[uuid.UUID] | None, period: Period,
@@ -173,7 +189,7 @@ def live_sources(session: Session, centre_ids: Sequence[uuid.UUID] | None, perio
 
     resident = select(
         Resident.id, Resident.centre_id.label("ck"), Resident.sex, Resident.nationality,
-        age_band_sql(Resident.date_of_birth, period.end).label("age_band"),
+        age_band_sql(Resident.date_of_birth, period.end).label("age_band"), Resident.returnee_group,
     ).subquery("r")
 
     cap = min(period.end, as_of)
@@ -199,6 +215,7 @@ def live_sources(session: Session, centre_ids: Sequence[uuid.UUID] | None, perio
     service = select(
         ServiceRecord.id, ServiceRecord.centre_id.label("ck"), ServiceRecord.resident_id,
         ServiceRecord.kind, ServiceRecord.subtype, ServiceRecord.service_date, ServiceRecord.quantity,
+        vaccine_kind(ServiceRecord.kind, ServiceRecord.subtype, ServiceRecord.details).label("vaccine"),
     ).where(*service_filter).subquery("sv")
     participant = select(
         ServiceParticipant.id, ServiceRecord.centre_id.label("ck"), ServiceParticipant.service_id,
@@ -234,8 +251,15 @@ def live_sources(session: Session, centre_ids: Sequence[uuid.UUID] | None, perio
         Receipt.id, Receipt.centre_id.label("ck"), Receipt.disbursement_id, Receipt.issued_on,
         Receipt.amount, case((Receipt.voided_at.is_not(None), 1), else_=0).label("voided"),
     ).where(centre(Receipt.centre_id), _in_period(Receipt.issued_on, period)).subquery("rc")
-    return Sources(resident, stay, vulnerability, service, participant, service_totals, returns, grant,
-                   disbursement, receipt, scoped=False)
+    Ra = ReintegrationAssistance
+    reintegration = select(
+        Ra.id, Ra.centre_id.label("ck"), Ra.resident_id, Ra.return_case_id, Ra.kind, Ra.assisted_on, Ra.amount,
+    ).where(centre(Ra.centre_id), Ra.voided_at.is_(None), _in_period(Ra.assisted_on, period)).subquery("ri")
+    attended = select(
+        ServiceRecord.centre_id.label("ck"), ServiceParticipant.resident_id, ServiceRecord.kind, ServiceRecord.subtype,
+    ).join(ServiceRecord, ServiceRecord.id == ServiceParticipant.service_id).where(*service_filter).subquery("pa")
+    return Sources(resident, stay, vulnerability, service, participant, attended, service_totals, returns, grant,
+                   disbursement, receipt, reintegration, scoped=False)
 
 
 def active_packages(centre_codes: Sequence[str] | None, first_month: str, last_month: str) -> Any:
@@ -288,7 +312,7 @@ def consolidated_sources(centre_codes: Sequence[str] | None, period: Period,
             model.package_id.in_(packages)).subquery(name)
 
     R, S, V = ImportedResident, ImportedStay, ImportedVulnerability
-    resident = latest(R, R.sex, R.nationality, R.age_band, name="r")
+    resident = latest(R, R.sex, R.nationality, R.age_band, R.returnee_group, name="r")
     nights = func.sum(S.nights).over(partition_by=(S.centre_code, S.id)).label("nights")
     stay = latest(S, S.resident_id, S.arrival_date, S.departure_date, S.departure_reason,
                   name="s", extra=[nights])
@@ -298,7 +322,7 @@ def consolidated_sources(centre_codes: Sequence[str] | None, period: Period,
         stay = _materialize(session, "tc_rep_s", stay, "resident_id", "ck")
         vulnerability = _materialize(session, "tc_rep_v", vulnerability, "resident_id", "ck")
     Sv, P, Rt = ImportedService, ImportedParticipant, ImportedReturn
-    service = rows(Sv, Sv.resident_id, Sv.kind, Sv.subtype, Sv.service_date, Sv.quantity, name="sv")
+    service = rows(Sv, Sv.resident_id, Sv.kind, Sv.subtype, Sv.service_date, Sv.quantity, Sv.vaccine, name="sv")
     participant = rows(P, P.service_id, P.resident_id, name="p")
     returns = rows(Rt, Rt.resident_id, Rt.return_type, Rt.destination_country, Rt.departed_on,
                    Rt.status, name="rt")
@@ -307,8 +331,13 @@ def consolidated_sources(centre_codes: Sequence[str] | None, period: Period,
                    G.approved_amount, G.planned_on, name="g")
     disbursement = rows(D, D.grant_id, D.resident_id, D.grant_kind, D.disbursed_on, D.amount, name="d")
     receipt = rows(Rc, Rc.disbursement_id, Rc.issued_on, Rc.amount, Rc.voided, name="rc")
+    Ri = ImportedReintegration
+    reintegration = rows(Ri, Ri.resident_id, Ri.return_case_id, Ri.kind, Ri.assisted_on, Ri.amount, name="ri")
     T = ImportedServiceTotal
-    service_totals = select(T.kind, T.subtype, T.mode, T.sex, T.age_band, T.records, T.quantity, T.contacts,
-                            T.sessions).where(T.package_id.in_(packages)).subquery("st")
-    return Sources(resident, stay, vulnerability, service, participant, service_totals, returns, grant,
-                   disbursement, receipt, scoped=True)
+    service_totals = select(T.kind, T.subtype, T.mode, T.sex, T.age_band, T.returnee_group, T.records, T.quantity,
+                            T.contacts, T.sessions).where(T.package_id.in_(packages)).subquery("st")
+    # Participants with their record, joined within their package (the record's primary key).
+    attended = select(P.centre_code.label("ck"), P.resident_id, Sv.kind, Sv.subtype).join(
+        Sv, (Sv.package_id == P.package_id) & (Sv.id == P.service_id)).where(P.package_id.in_(packages)).subquery("pa")
+    return Sources(resident, stay, vulnerability, service, participant, attended, service_totals, returns, grant,
+                   disbursement, receipt, reintegration, scoped=True)

@@ -170,7 +170,7 @@ def verify(session: Session, code: str, data: bytes, signature: dict | None) -> 
         raise DomainError(_("The package is not signed: it cannot be proved to come from a centre."))
     key = _active(session, code)
     if key is None:
-        raise DomainError(_("No key is registered for centre {code}: register its key (Reports > Centre keys) "
+        raise DomainError(_("No key is registered for centre {code}: register its key (Reports > Keys) "
                             "after checking its fingerprint by phone.").format(code=code))
     if signature.get("centre") != code or signature.get("key") != key.signing_public:
         raise DomainError(_("The package is signed with a key that is not {code}'s registered key.").format(code=code))

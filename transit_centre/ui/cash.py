@@ -84,6 +84,9 @@ class PlanGrantDialog(QDialog):
         holder = QWidget()
         holder.setLayout(row)
         self.errors.add_row(form, _("Tranche"), "tranche_number", holder)
+        self.day = date_edit()
+        self.day.setObjectName("grantPlannedOn")
+        self.errors.add_row(form, required(_("Date")), "planned_on", self.day)
         self.note = QLineEdit()
         self.errors.add_row(form, _("Note"), "note", self.note)
         self.kind.currentIndexChanged.connect(self._kind_changed)
@@ -112,7 +115,8 @@ class PlanGrantDialog(QDialog):
         reintegration = self.kind.value() == GrantKind.REINTEGRATION
         data = svc.GrantInput(resident_id, self.kind.value(), self.amount.value(),
                               tranche_number=self.tranche.value() if reintegration else None,
-                              tranche_count=self.tranches.value() if reintegration else None, note=self.note.text())
+                              tranche_count=self.tranches.value() if reintegration else None,
+                              planned_on=self.day.date().toPython(), note=self.note.text())
         try:
             self.result_grant = svc.plan_grant(self.ctx.db, self.ctx.actor, data)
         except DomainError as exc:
@@ -375,8 +379,14 @@ class CashPage(QWidget):
         grant = self.to_approve.current_payload()
         if grant is None:
             return
+        approved_on = None
+        if grant.planned_on < dt.date.today():  # a grant entered after the fact: approved that day too?
+            answer = QMessageBox.question(self, _("Approve the grant"), _(
+                "This grant was planned on {date}. Was it approved on that day (a paper approval entered "
+                "now)? No: approved today.").format(date=format_date(grant.planned_on)))
+            approved_on = grant.planned_on if answer == QMessageBox.StandardButton.Yes else None
         try:
-            svc.approve_grant(self.ctx.db, self.ctx.actor, grant.id, None, grant.version)
+            svc.approve_grant(self.ctx.db, self.ctx.actor, grant.id, None, grant.version, approved_on=approved_on)
         except DomainError as exc:
             show_error(self, exc)
         self.refresh()

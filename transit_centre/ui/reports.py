@@ -6,7 +6,8 @@ import datetime as dt
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QSettings
+from PySide6.QtCore import QDate, QSettings, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,6 +24,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +34,7 @@ from transit_centre.admin.centres import list_centres
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _
 from transit_centre.reports.consolidate import consolidated_report, import_packages
+from transit_centre.reports.coverage import MISSING, RECEIVED, export_coverage
 from transit_centre.reports.export import monthly_export
 from transit_centre.security.permissions import Permission
 from transit_centre.ui import keys_dialog
@@ -227,6 +231,9 @@ class ImportDialog(QDialog):
 
     def _done(self, results) -> None:  # noqa: ANN001 - list[ImportResult]
         self.results = results
+        coverage = getattr(self.parent(), "coverage", None)
+        if coverage is not None:
+            coverage.load()
         self.ok.setEnabled(True)
         self.outcome.clear()
         for r in results:
@@ -307,6 +314,70 @@ class AnnualReportDialog(QDialog):
         show_error(self, exc)
 
 
+MISSING_COLOUR = QColor("#f8cbad")
+RECEIVED_COLOUR = QColor("#d9ead3")
+
+
+class CoverageBox(QGroupBox):
+    """Headquarters at a glance: which centres sent the export of each month of a year, which did not."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(_("Exports received"), parent)
+        self.ctx = ctx
+        self.setObjectName("coverageBox")
+        self.year = QSpinBox()
+        self.year.setObjectName("coverageYear")
+        self.year.setRange(2000, 2100)
+        self.year.setValue(dt.date.today().year)
+        self.year.valueChanged.connect(self.load)
+        self.summary = QLabel()
+        self.summary.setObjectName("coverageSummary")
+        self.summary.setWordWrap(True)
+        self.table = QTableWidget(0, 0)
+        self.table.setObjectName("coverageTable")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setMinimumHeight(200)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(_("Year")))
+        top.addWidget(self.year)
+        top.addWidget(self.summary, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        self.coverage = None
+        self.load()
+
+    def load(self) -> None:
+        try:
+            cov = export_coverage(self.ctx.db, self.ctx.actor, self.year.value())
+        except DomainError as exc:
+            show_error(self, exc)
+            return
+        self.coverage = cov
+        self.table.clear()
+        self.table.setRowCount(len(cov.centres))
+        self.table.setColumnCount(len(cov.months))
+        self.table.setHorizontalHeaderLabels([m[5:] for m in cov.months])
+        self.table.setVerticalHeaderLabels([code for code, _name in cov.centres])
+        marks = {RECEIVED: "✓", MISSING: _("missing")}
+        for r, (code, name) in enumerate(cov.centres):
+            for c, month in enumerate(cov.months):
+                state = cov.state(code, month)
+                item = QTableWidgetItem(marks.get(state, ""))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                item.setToolTip(f"{code} – {name} – {month}")
+                if state in (RECEIVED, MISSING):
+                    item.setBackground(RECEIVED_COLOUR if state == RECEIVED else MISSING_COLOUR)
+                self.table.setItem(r, c, item)
+        self.table.resizeColumnsToContents()
+        missing = cov.missing
+        received = len(cov.received & {(c, m) for c, _n in cov.centres for m in cov.due})
+        self.summary.setText(_("{n} of {expected} centre-months received; missing: {missing}").format(
+            n=received, expected=cov.expected,
+            missing=", ".join(f"{code} {month}" for code, month in missing[:12]) + (" …" if len(missing) > 12 else "")
+            if missing else _("none")))
+
+
 class ReportsPage(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -357,7 +428,12 @@ class ReportsPage(QWidget):
             layout.addWidget(box)
         if not self.buttons:
             layout.addWidget(QLabel(_("Your role has no report to make here.")))
-        layout.addStretch(1)
+        self.coverage: CoverageBox | None = None
+        if ctx.can(Permission.CONSOLIDATE):
+            self.coverage = CoverageBox(ctx, self)
+            layout.addWidget(self.coverage, 1)
+        else:
+            layout.addStretch(1)
         self.dialog: QDialog | None = None
 
     def _open(self, dialog: QDialog) -> QDialog:

@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from transit_centre.enums import DocumentKind, HouseholdRole, VulnerabilityKind
+from transit_centre.enums import DocumentKind, HouseholdRole, ReturneeGroup, VulnerabilityKind
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _, country_name, format_date
 from transit_centre.registry import households, records
+from transit_centre.registry.groups import set_returnee_group
 from transit_centre.registry.inputs import DocumentInput, VulnerabilityInput
 from transit_centre.registry.residents import ResidentDetail, get_resident, record_consent, set_photo
 from transit_centre.registry.timeline import resident_timeline
@@ -38,6 +39,7 @@ from transit_centre.ui.casework_tab import CaseworkTab
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error
 from transit_centre.ui.print_preview import print_button
+from transit_centre.ui.reintegration_tab import ReintegrationTab
 from transit_centre.ui.widgets import CountryCombo, EnumCombo, FieldErrors, OptionalDateEdit, read_only_table
 
 PHOTO_SIZE = 160
@@ -155,6 +157,10 @@ class ResidentDetailDialog(QDialog):
         self.tabs.addTab(household_page, _("Household"))
         self.casework = CaseworkTab(ctx, resident_id, self.detail.resident.centre_id)
         self.tabs.addTab(self.casework, _("Flags and follow-ups"))
+        self.reintegration = None
+        if ctx.actor.can(Permission.RETURN_READ):
+            self.reintegration = ReintegrationTab(ctx, resident_id, self.detail.resident.centre_id)
+            self.tabs.addTab(self.reintegration, _("Reintegration"))
         self.timeline = read_only_table([_("Date"), _("Event"), _("Detail")], "timelineTable")
         self.tabs.addTab(self.timeline, _("Timeline"))
 
@@ -167,7 +173,10 @@ class ResidentDetailDialog(QDialog):
         self.consent_button = QPushButton(_("Record consent…"))
         self.consent_button.setObjectName("recordConsentButton")
         self.consent_button.clicked.connect(self.record_consent)
-        for button in (self.edit_button, self.photo_button, self.consent_button):
+        self.group_button = QPushButton(_("Returnee group…"))
+        self.group_button.setObjectName("returneeGroupButton")
+        self.group_button.clicked.connect(self.change_group)
+        for button in (self.edit_button, self.photo_button, self.consent_button, self.group_button):
             button.setVisible(self.can_write)
         close = QPushButton(_("Close"))
         close.clicked.connect(self.accept)
@@ -175,6 +184,7 @@ class ResidentDetailDialog(QDialog):
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.photo_button)
         buttons.addWidget(self.consent_button)
+        buttons.addWidget(self.group_button)
         buttons.addStretch(1)
         buttons.addWidget(print_button(self, self.ctx, self._print_choices))
         buttons.addWidget(close)
@@ -197,6 +207,7 @@ class ResidentDetailDialog(QDialog):
         form = QFormLayout()
         for key, label in (("case_number", _("Case number")), ("names", _("Name")), ("other_names", _("Other names")),
                            ("sex", _("Sex")), ("birth", _("Date of birth")), ("nationality", _("Nationality")),
+                           ("returnee_group", _("Returnee group")),
                            ("place_of_birth", _("Place of birth")), ("languages", _("Languages")),
                            ("phone", _("Phone")), ("registered", _("Registered")), ("stay", _("In the centre")),
                            ("consent", _("Consent to data processing")), ("notes", _("Notes"))):
@@ -277,7 +288,8 @@ class ResidentDetailDialog(QDialog):
         values = {
             "case_number": f"{r.case_number} ({d.centre_name})", "names": r.full_name,
             "other_names": r.other_names or "", "sex": r.sex.label, "birth": birth,
-            "nationality": country_name(r.nationality), "place_of_birth": r.place_of_birth or "",
+            "nationality": country_name(r.nationality), "returnee_group": self._group_text(),
+            "place_of_birth": r.place_of_birth or "",
             "languages": r.languages or "", "phone": r.phone or "", "registered": format_date(r.registered_on),
             "stay": stay, "consent": consent, "notes": r.notes or "",
         }
@@ -314,6 +326,31 @@ class ResidentDetailDialog(QDialog):
             events = []
         _fill(self.timeline, [[format_date(e.day), e.title + (" " + _("(voided)") if e.voided else ""), e.detail]
                               for e in events])
+
+    def _group_text(self) -> str:
+        r = self.detail.resident
+        if r.returnee_group is None:
+            return _("Not known (no nationality, no return case)")
+        how = (_("set by a caseworker") if r.returnee_group_manual
+               else _("derived from the nationality and the return destination"))
+        return _("{group} ({how})").format(group=r.returnee_group.label, how=how)
+
+    def change_group(self, choice: str | None = None) -> None:
+        """Set the returnee group (an internally displaced person is always set here), or let it be derived."""
+        derived = _("Derive it from the nationality and the return destination")
+        labels = [derived] + [g.label for g in ReturneeGroup]
+        current = self.detail.resident.returnee_group
+        index = labels.index(current.label) if current is not None and self.detail.resident.returnee_group_manual else 0
+        if choice is None:
+            choice, ok = QInputDialog.getItem(self, _("Returnee group"), _("Returnee group"), labels, index, False)
+            if not ok:
+                return
+        group = None if choice == derived else list(ReturneeGroup)[labels.index(choice) - 1]
+        try:
+            set_returnee_group(self.ctx.db, self.ctx.actor, self.resident_id, group, self.detail.resident.version)
+            self.reload()
+        except DomainError as exc:
+            show_error(self, exc)
 
     @staticmethod
     def _validity(expiry: dt.date | None) -> str:

@@ -32,6 +32,7 @@ from transit_centre.care.enums import (
     MhpssType,
     PartnerSector,
     ReferralArea,
+    VaccineKind,
 )
 from transit_centre.errors import DomainError, NeedsConfirmation
 from transit_centre.i18n import _, format_date
@@ -149,8 +150,11 @@ class ConsultationForm(_Form):
         self.type = EnumCombo(ConsultationType, members=medical.CONSULTATION_TYPES)
         self.type.setObjectName("consultationType")
         self.provider = self.provider_edit("consultationProvider")
+        self.vaccine_kind = EnumCombo(VaccineKind, allow_empty=True)
+        self.vaccine_kind.setObjectName("vaccineKind")
         self.vaccine = QLineEdit()
         self.vaccine.setObjectName("vaccine")
+        self.vaccine.setPlaceholderText(_("Name of the vaccine (optional when the kind is chosen)"))
         self.dose = QLineEdit()
         self.dose.setObjectName("vaccineDose")
         self.dose.setMaximumWidth(80)
@@ -158,6 +162,7 @@ class ConsultationForm(_Form):
         self.facility.setObjectName("healthFacility")
         self.note = note_edit("consultationNote")
         vaccine_row = QHBoxLayout()
+        vaccine_row.addWidget(self.errors.field("vaccine_kind", self.vaccine_kind))
         vaccine_row.addWidget(self.errors.field("vaccine", self.vaccine), 1)
         vaccine_row.addWidget(QLabel(_("Dose")))
         vaccine_row.addWidget(self.errors.field("dose", self.dose))
@@ -174,6 +179,7 @@ class ConsultationForm(_Form):
     def _type_changed(self) -> None:
         kind = self.type.value()
         self.vaccine.setEnabled(kind == ConsultationType.VACCINATION)
+        self.vaccine_kind.setEnabled(kind == ConsultationType.VACCINATION)
         self.dose.setEnabled(kind == ConsultationType.VACCINATION)
         self.facility.setEnabled(kind == ConsultationType.REFERRAL_HEALTH)
 
@@ -184,10 +190,12 @@ class ConsultationForm(_Form):
         view = self.record(lambda confirmed: medical.record_consultation(
             self.ctx.db, self.ctx.actor, self.picker.resident_id, consultation_type=self.type.value(),
             day=self.day.date().toPython(), provider=self.provider.text(), vaccine=self.vaccine.text(),
-            dose=self.dose.text(), facility=self.facility.text(), note=self.note.toPlainText(), confirmed=confirmed))
+            vaccine_kind=self.vaccine_kind.value(), dose=self.dose.text(), facility=self.facility.text(),
+            note=self.note.toPlainText(), confirmed=confirmed))
         if view is not None:
             self.note.clear()
             self.vaccine.clear()
+            self.vaccine_kind.setCurrentIndex(0)
             self.dose.clear()
             self.facility.clear()
             self.done(view, _("Recorded: {what} for {name}.").format(what=view.summary, name=view.resident_name))

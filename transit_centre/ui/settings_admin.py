@@ -44,6 +44,8 @@ SETTING_LABELS: dict[str, str] = {
     "security.lock_minutes": N_("Lock the window after this many minutes without activity (0: never)"),
     "backup.folder": N_("Backup folder (empty: the backups folder in the data folder)"),
     "site.centre_code": N_("Centre of this computer (code)"),
+    "records.backdate_days": N_("Services, returns, grants and reintegration may be dated this many days back "
+                                "(entered after the fact, audited as back-dated)"),
 }
 _SKIP_PACKAGES = ("transit_centre.ui", "transit_centre.db.migrations", "transit_centre.resources")
 

@@ -15,14 +15,15 @@ from transit_centre.db.models.core import (
 from transit_centre.db.models.services import Partner, ServiceParticipant, ServiceRecord  # noqa: F401
 from transit_centre.db.models.registry import ResidentToken  # noqa: F401
 from transit_centre.db.models.avrr import (  # noqa: F401
-    CashGrant, Disbursement, Movement, MovementCase, Receipt, ReturnCase, ReturnStepRecord,
+    CashGrant, Disbursement, Movement, MovementCase, Receipt, ReintegrationAssistance, ReturnCase,
+    ReturnStepRecord,
 )
 from transit_centre.db.models.casework import (  # noqa: F401
     DistributionRule, FlagType, FollowUp, ResidentFlag, RollCall, RollCallEntry, SharingConsent,
 )
 from transit_centre.db.models.consolidated import (  # noqa: F401
     ImportedDisbursement, ImportedGrant, ImportedPackage, ImportedParticipant, ImportedReceipt,
-    ImportedResident, ImportedReturn, ImportedService, ImportedServiceTotal, ImportedStay,
+    ImportedReintegration, ImportedResident, ImportedReturn, ImportedService, ImportedServiceTotal, ImportedStay,
     ImportedVulnerability,
 )
 

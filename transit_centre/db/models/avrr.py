@@ -32,6 +32,7 @@ from transit_centre.enums import (
     MovementStatus,
     PaymentMethod,
     ReceiptVoidReason,
+    ReintegrationKind,
     RecipientRole,
     ReturnStatus,
     ReturnStep,
@@ -86,6 +87,8 @@ class ReturnStepRecord(Voidable, Entity):
     __table_args__ = (
         Index("uq_return_step_live", "return_case_id", "step", unique=True,
               sqlite_where=text("voided_at IS NULL"), postgresql_where=text("voided_at IS NULL")),
+        # The returns of a month (step "departed" dated in it): reports.
+        Index("ix_return_step_step_done", "step", "done_on"),
     )
 
     return_case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("return_case.id"), index=True)
@@ -222,3 +225,26 @@ class Receipt(Voidable, Entity):
     void_code: Mapped[ReceiptVoidReason | None] = mapped_column(StrEnum(ReceiptVoidReason), default=None)
 
     disbursement: Mapped[Disbursement] = relationship()
+
+
+class ReintegrationAssistance(Voidable, Entity):
+    """Reintegration assistance given to a returnee, often after the departure (the resident's
+    file stays open): cash for immediate needs, micro-enterprise support, vocational training,
+    business skills training... by IOM or a partner, with an amount when there is one."""
+
+    __tablename__ = "reintegration_assistance"
+    __table_args__ = (
+        CheckConstraint("amount IS NULL OR amount > 0", name="amount_positive"),
+        Index("ix_reintegration_centre_date", "centre_id", "assisted_on"),
+    )
+
+    resident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("resident.id"), index=True)
+    # The centre that follows the return (the return case's centre).
+    centre_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("centre.id"))
+    return_case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("return_case.id"), default=None)
+    kind: Mapped[ReintegrationKind] = mapped_column(StrEnum(ReintegrationKind))
+    assisted_on: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[int | None] = mapped_column(Integer, default=None)  # XOF, when there is one
+    partner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("partner.id"), default=None)
+    partner_name: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str | None] = mapped_column(String(1000), default=None)

@@ -73,6 +73,7 @@ class ImportedResident(_Imported):
     nationality: Mapped[str | None] = mapped_column(String(2), default=None)
     registered_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     household_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    returnee_group: Mapped[str | None] = mapped_column(String(16), default=None)
 
 
 class ImportedStay(_Imported):
@@ -103,7 +104,9 @@ class ImportedVulnerability(_Imported):
 class ImportedService(_Imported):
     __tablename__ = "imp_service"
     __table_args__ = (Index("ix_imp_service_centre_month", "centre_code", "month"),
-                      Index("ix_imp_service_package", "package_id"))
+                      Index("ix_imp_service_package", "package_id"),
+                      # People served by kind (curative care, MHPSS...) without reading every meal.
+                      Index("ix_imp_service_package_kind", "package_id", "kind"))
 
     package_id: Mapped[uuid.UUID] = _package_fk()
     resident_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
@@ -111,9 +114,11 @@ class ImportedService(_Imported):
     subtype: Mapped[str | None] = mapped_column(String(64), default=None)
     service_date: Mapped[dt.date] = mapped_column(Date)
     quantity: Mapped[int] = mapped_column(Integer, default=1)
-    # The person's sex and age band, copied so reports need no person lookup per meal.
+    # The person's sex, age band and returnee group, copied so reports need no person lookup per meal.
     sex: Mapped[str | None] = mapped_column(String(1), default=None)
     age_band: Mapped[str | None] = mapped_column(String(8), default=None)
+    returnee_group: Mapped[str | None] = mapped_column(String(16), default=None)
+    vaccine: Mapped[str | None] = mapped_column(String(32), default=None)  # VaccineKind of a vaccination
 
 
 class ImportedParticipant(_Imported):
@@ -126,6 +131,7 @@ class ImportedParticipant(_Imported):
     resident_id: Mapped[uuid.UUID] = mapped_column()
     sex: Mapped[str | None] = mapped_column(String(1), default=None)
     age_band: Mapped[str | None] = mapped_column(String(8), default=None)
+    returnee_group: Mapped[str | None] = mapped_column(String(16), default=None)
 
 
 class ImportedReturn(_Imported):
@@ -187,6 +193,22 @@ class ImportedReceipt(_Imported):
     voided: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class ImportedReintegration(_Imported):
+    """Reintegration assistance dated in the month (not voided): kind, date, amount; no partner
+    or note leaves the centre."""
+
+    __tablename__ = "imp_reintegration"
+    __table_args__ = (Index("ix_imp_reintegration_centre_month", "centre_code", "month"),
+                      Index("ix_imp_reintegration_package", "package_id"))
+
+    package_id: Mapped[uuid.UUID] = _package_fk()
+    resident_id: Mapped[uuid.UUID] = mapped_column()
+    return_case_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    kind: Mapped[str] = mapped_column(String(32))
+    assisted_on: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[int | None] = mapped_column(Integer, default=None)
+
+
 class ImportedServiceTotal(Base):
     """Service figures of one package, summed at import (SQL GROUP BY over its rows) so a
     year of meals for 14 centres is read as a few thousand totals, not millions of rows."""
@@ -203,6 +225,7 @@ class ImportedServiceTotal(Base):
     mode: Mapped[str] = mapped_column(String(16))  # individual | group
     sex: Mapped[str | None] = mapped_column(String(1), default=None)
     age_band: Mapped[str | None] = mapped_column(String(8), default=None)
+    returnee_group: Mapped[str | None] = mapped_column(String(16), default=None)
     records: Mapped[int] = mapped_column(Integer, default=0)
     quantity: Mapped[int] = mapped_column(Integer, default=0)
     contacts: Mapped[int] = mapped_column(Integer, default=0)

@@ -15,6 +15,7 @@ from transit_centre.enums import (
     DocumentKind,
     HouseholdKind,
     HouseholdRole,
+    ReturneeGroup,
     Sex,
     VulnerabilityKind,
 )
@@ -111,6 +112,11 @@ class Resident(Entity):
     last_seen_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     notes: Mapped[str | None] = mapped_column(Text, default=None)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Malian returning home, international migrant or internally displaced person: derived from
+    # the nationality and the return destination (registry.groups), unless a caseworker set it
+    # (``returnee_group_manual``). None: not known (no nationality, no return case).
+    returnee_group: Mapped[ReturneeGroup | None] = mapped_column(StrEnum(ReturneeGroup, 16), default=None)
+    returnee_group_manual: Mapped[bool] = mapped_column(Boolean, default=False)
 
     household: Mapped[Household | None] = relationship(back_populates="members")
     documents: Mapped[list[IdentityDocument]] = relationship(back_populates="resident")

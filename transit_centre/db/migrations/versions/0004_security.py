@@ -1,7 +1,7 @@
 """trust at rest: the audit log's hash chain, centre keys, signed packages at headquarters
 
-Revision ID: 0003_security
-Revises: 0002_protection
+Revision ID: 0004_security
+Revises: 0003_annual_report
 Create Date: 2026-12-07
 
 The audit entries already written are sealed into the chain in the order they were written.
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_security"
-down_revision = "0002_protection"
+revision = "0004_security"
+down_revision = "0003_annual_report"
 branch_labels = None
 depends_on = None
 
