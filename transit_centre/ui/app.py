@@ -86,4 +86,8 @@ def run(database_url: str | None = None) -> int:
     from transit_centre.ui.startup_checks import start_session
 
     start_session(window, db, login.actor)  # inactivity lock, daily automatic backup
-    return app.exec()
+    code = app.exec()
+    from transit_centre.ui.worker import shutdown
+
+    shutdown()  # background tasks end before Python tears Qt down
+    return code
