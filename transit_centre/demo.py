@@ -67,7 +67,6 @@ DEMO_USERS = [
 
 # Functions "module:function" called with the DemoContext once residents and stays exist.
 EXTENSIONS: list[str] = [
-    "transit_centre.registry.tokens:demo_extension",
     "transit_centre.care.demo:extend",
     "transit_centre.avrr.demo:extend",
     "transit_centre.casework.demo:extend",

@@ -1,0 +1,165 @@
+"""The text index behind resident search: SQLite FTS5 with the trigram tokenizer, or
+PostgreSQL's pg_trgm. Not SQLAlchemy models: ``install`` creates it, from the Alembic
+migration and after ``Base.metadata.create_all`` (the ``after_create`` hook below), so both
+ways of making a schema get the same index.
+
+SQLite: ``resident_search_row`` holds, for each resident, the text searched (``body``: the
+resident's ``search_text`` between two spaces, so " trao" is a word that begins with "trao"),
+the centre and the case number (a page of results sorted by case number is read from this
+narrow table without visiting the residents); ``resident_search`` is an FTS5 trigram index
+over ``body`` (external content: the row table); ``resident_search_vocab`` gives how many
+residents contain a trigram (used to choose the rarest trigrams of a misspelt word). Triggers
+on ``resident`` keep all of it right on every insert, update and delete, whoever writes (the
+services, the demo's bulk inserts, an import).
+
+PostgreSQL: the ``pg_trgm`` extension and a GIN trigram index on ``resident.search_text``
+(``LIKE '%oul%'`` and ``word <% search_text`` both use it). If the database user may not
+create the extension, search still works without the index and without misspelt names.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, Uuid, event, text
+from sqlalchemy.exc import DBAPIError
+
+from transit_centre.db.base import Base
+
+log = logging.getLogger(__name__)
+
+ROW_TABLE = "resident_search_row"
+FTS_TABLE = "resident_search"
+VOCAB_TABLE = "resident_search_vocab"
+PG_INDEX = "ix_resident_search_text_trgm"
+TRIGGERS = ("resident_search_insert", "resident_search_update", "resident_search_delete")
+# Tables FTS5 makes for itself (external content: no _content table).
+_FTS_SHADOW = ("_data", "_idx", "_docsize", "_config", "_content")
+SEARCH_OBJECTS = frozenset({ROW_TABLE, FTS_TABLE, VOCAB_TABLE, PG_INDEX, *TRIGGERS,
+                            *(FTS_TABLE + suffix for suffix in _FTS_SHADOW)})
+
+# For building queries only (never created from this metadata).
+_metadata = MetaData()
+search_row = Table(
+    ROW_TABLE, _metadata,
+    Column("id", Integer, primary_key=True),
+    Column("resident_id", Uuid(), nullable=False, unique=True),
+    Column("centre_id", Uuid(), nullable=False),
+    Column("case_number", String(32), nullable=False),
+    Column("body", Text, nullable=False),
+)
+search_fts = Table(FTS_TABLE, _metadata, Column("rowid", Integer, primary_key=True), Column("body", Text))
+search_vocab = Table(VOCAB_TABLE, _metadata, Column("term", Text, primary_key=True), Column("doc", Integer))
+
+_BODY = "' ' || new.search_text || ' '"
+_SQLITE_TABLES = [
+    f"""CREATE TABLE IF NOT EXISTS {ROW_TABLE} (
+        id INTEGER PRIMARY KEY,
+        resident_id CHAR(32) NOT NULL UNIQUE,
+        centre_id CHAR(32) NOT NULL,
+        case_number VARCHAR(32) NOT NULL,
+        body TEXT NOT NULL)""",
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
+        body, content='{ROW_TABLE}', content_rowid='id', tokenize='trigram')""",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCAB_TABLE} USING fts5vocab({FTS_TABLE}, 'row')",
+]
+_SQLITE_TRIGGERS = [
+    f"""CREATE TRIGGER IF NOT EXISTS resident_search_insert AFTER INSERT ON resident BEGIN
+        INSERT INTO {ROW_TABLE} (resident_id, centre_id, case_number, body)
+            VALUES (new.id, new.centre_id, new.case_number, {_BODY});
+        INSERT INTO {FTS_TABLE} (rowid, body)
+            SELECT id, body FROM {ROW_TABLE} WHERE resident_id = new.id;
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS resident_search_update
+    AFTER UPDATE OF id, centre_id, case_number, search_text ON resident
+    WHEN old.id IS NOT new.id OR old.centre_id IS NOT new.centre_id
+        OR old.case_number IS NOT new.case_number OR old.search_text IS NOT new.search_text
+    BEGIN
+        INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, body)
+            SELECT 'delete', id, body FROM {ROW_TABLE} WHERE resident_id = old.id;
+        UPDATE {ROW_TABLE} SET resident_id = new.id, centre_id = new.centre_id,
+            case_number = new.case_number, body = {_BODY} WHERE resident_id = old.id;
+        INSERT INTO {FTS_TABLE} (rowid, body)
+            SELECT id, body FROM {ROW_TABLE} WHERE resident_id = new.id;
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS resident_search_delete AFTER DELETE ON resident BEGIN
+        INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, body)
+            SELECT 'delete', id, body FROM {ROW_TABLE} WHERE resident_id = old.id;
+        DELETE FROM {ROW_TABLE} WHERE resident_id = old.id;
+    END""",
+]
+
+
+def is_search_object(name: str | None) -> bool:
+    """A table, index or trigger of the search index (not described by the models)."""
+    return name in SEARCH_OBJECTS
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Alembic's ``include_name`` hook: comparisons of models and database skip the index."""
+    return not is_search_object(name)
+
+
+def _has_table(connection: Any, name: str) -> bool:
+    if connection.dialect.name == "sqlite":
+        return connection.execute(text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": name}).first() is not None
+    return connection.execute(text("SELECT to_regclass(:n)"), {"n": name}).scalar() is not None
+
+
+def install(connection: Any) -> None:
+    """Create the search index if missing and index the residents already there (idempotent)."""
+    if not _has_table(connection, "resident"):
+        return
+    if connection.dialect.name == "sqlite":
+        fresh = not _has_table(connection, FTS_TABLE)
+        for statement in _SQLITE_TABLES + _SQLITE_TRIGGERS:
+            connection.exec_driver_sql(statement)
+        if fresh:
+            connection.exec_driver_sql(
+                f"INSERT INTO {ROW_TABLE} (resident_id, centre_id, case_number, body) "
+                f"SELECT id, centre_id, case_number, ' ' || search_text || ' ' FROM resident "
+                f"WHERE id NOT IN (SELECT resident_id FROM {ROW_TABLE}) ORDER BY centre_id, case_number")
+            connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('rebuild')")
+    elif connection.dialect.name == "postgresql":
+        if _create_pg_trgm(connection):
+            connection.exec_driver_sql(
+                f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON resident USING gin (search_text gin_trgm_ops)")
+
+
+def _create_pg_trgm(connection: Any) -> bool:
+    if pg_trgm_installed(connection):
+        return True
+    savepoint = connection.begin_nested()
+    try:
+        connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except DBAPIError as exc:  # not allowed to: search works without the index, no misspelt names
+        savepoint.rollback()
+        log.warning("pg_trgm could not be created (%s); resident search runs without its index", exc.orig)
+        return False
+    savepoint.commit()
+    return True
+
+
+def pg_trgm_installed(connection: Any) -> bool:
+    return connection.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).first() is not None
+
+
+def uninstall(connection: Any) -> None:
+    """Drop the search index (the extension stays: other database objects may use it)."""
+    if connection.dialect.name == "sqlite":
+        for name in TRIGGERS:
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+        for name in (VOCAB_TABLE, FTS_TABLE, ROW_TABLE):
+            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+    elif connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"DROP INDEX IF EXISTS {PG_INDEX}")
+
+
+@event.listens_for(Base.metadata, "after_create")
+def _after_create(target: Any, connection: Any, **kw: Any) -> None:
+    install(connection)
+
+
+@event.listens_for(Base.metadata, "before_drop")
+def _before_drop(target: Any, connection: Any, **kw: Any) -> None:
+    uninstall(connection)
