@@ -1,7 +1,8 @@
 """Demo data for AVRR: a return case for every resident who left with reason "return", the
 movements that carried them, pocket money and transport grants paid against receipts (a few
 voided and reissued), reintegration grants for some Malians, and cases in progress for some
-residents still in the centres. Deterministic for the demo seed; bulk inserts only.
+residents still in the centres. Deterministic for the demo seed; bulk inserts only, written a
+batch at a time (parents before the rows that point to them) rather than all kept in memory.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from transit_centre.db.base import utcnow
+from transit_centre.db.bulk import BATCH
 from transit_centre.db.models import (
     CashGrant,
     Counter,
@@ -46,15 +48,29 @@ IN_PROGRESS = [ReturnStep.REGISTERED, ReturnStep.COUNSELLED, ReturnStep.APPLICAT
 
 
 class _Rows:
+    """Rows waiting to be written, by model; ``flush`` writes them in the order given."""
+
     def __init__(self, ctx: Any) -> None:
         self.ctx = ctx
         self.now = utcnow()
         self.tables: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+        self.written: dict[Any, int] = defaultdict(int)
+        self.replaced: list[tuple[uuid.UUID, uuid.UUID]] = []  # (voided receipt, its replacement)
 
     def add(self, model: Any, **values: Any) -> dict[str, Any]:
         row = {"id": self.ctx.uuid(), "created_at": self.now, "updated_at": self.now, "version": 1, **values}
         self.tables[model].append(row)
         return row
+
+    def flush(self, *models: Any, at_least: int | None = None) -> None:
+        if sum(len(self.tables[m]) for m in models) < (BATCH if at_least is None else at_least):
+            return
+        for model in models:
+            rows = self.tables.pop(model, [])
+            if model is Receipt:  # a receipt points to its replacement, written afterwards
+                self.replaced += [(r["id"], r.pop("replaced_by_id")) for r in rows if "replaced_by_id" in r]
+            self.ctx.insert(model, rows)
+            self.written[model] += len(rows)
 
 
 def _counters(ctx: Any) -> dict[tuple[uuid.UUID, str, int], int]:
@@ -106,8 +122,11 @@ def extend(ctx: Any) -> dict[str, int]:
             best_interest_recorded_on=None, notes=None)
 
     # -- departed returnees ----------------------------------------------------------------
-    departures: dict[tuple[uuid.UUID, dt.date, str], list[tuple[Any, dict, dict]]] = defaultdict(list)
-    for res in ctx.residents:
+    departures: dict[tuple[uuid.UUID, dt.date, str], list[tuple[Any, dict]]] = defaultdict(list)
+    for done, res in enumerate(ctx.residents):
+        rows.flush(ReturnCase, ReturnStepRecord)
+        if done % BATCH == 0:
+            ctx.report(0.5 * done / len(ctx.residents))
         returns = [st for st in res.stays if st.get("departure_reason") == DepartureReason.RETURN]
         for index, stay in enumerate(returns):
             arrival, left = stay["arrival_date"], stay["departure_date"]
@@ -147,13 +166,18 @@ def extend(ctx: Any) -> dict[str, int]:
                 step(case, ReturnStep.ARRIVED, min(left + dt.timedelta(days=2), ctx.today))
             if reintegration:
                 step(case, ReturnStep.REINTEGRATION_STARTED, done)
-            departures[(stay["centre_id"], left, res.nationality)].append((res, case, stay))
+            # What the movements and grants need of the case (the row itself is written soon).
+            departures[(stay["centre_id"], left, res.nationality)].append((res, {
+                key: case[key] for key in ("id", "centre_id", "current_step")}))
+    rows.flush(ReturnCase, ReturnStepRecord, at_least=0)
+    ctx.report(0.5)
 
     # -- movements, grants, receipts ---------------------------------------------------------
-    payments: list[tuple[uuid.UUID, dt.date, dict, int, bool]] = []  # centre, day, grant, amount, void first
+    payments: list[tuple[uuid.UUID, dt.date, uuid.UUID, int, bool]] = []  # centre, day, grant, amount, void first
     # Ordered by date, centre code and country (ids differ between databases; codes do not).
     for (centre_id, day, country), travellers in sorted(
             departures.items(), key=lambda kv: (kv[0][1], centres[kv[0][0]].code, kv[0][2])):
+        rows.flush(Movement, MovementCase, CashGrant)
         centre = centres[centre_id]
         number = _next(counters, centre_id, "movement", day.year)
         if country == "ML":
@@ -172,7 +196,7 @@ def extend(ctx: Any) -> dict[str, int]:
             escorts=[rng.choice(["Ibrahim Touré", "Kadiatou Diallo", "Boubacar Maïga"])] if len(travellers) > 2 else [],
             status=MovementStatus.ARRIVED if (ctx.today - day).days >= 3 else MovementStatus.DEPARTED,
             departed_at=rows.now, arrived_on=day + dt.timedelta(days=2) if (ctx.today - day).days >= 3 else None)
-        for res, case, _stay in travellers:
+        for res, case in travellers:
             rows.add(MovementCase, movement_id=movement["id"], return_case_id=case["id"], escort_required=False)
             kinds = [(GrantKind.POCKET_MONEY, 25_000)]
             if country == "ML":
@@ -181,18 +205,21 @@ def extend(ctx: Any) -> dict[str, int]:
                 kinds.append((GrantKind.TRANSPORT, 50_000))
             for kind, amount in kinds:
                 grant = _grant(rows, users, res, case, kind, amount, day, GrantStatus.DISBURSED)
-                payments.append((centre_id, day, grant, amount, rng.random() < 0.02))
+                payments.append((centre_id, day, grant["id"], amount, rng.random() < 0.02))
             if case["current_step"] == ReturnStep.REINTEGRATION_STARTED:
                 paid_on = min(day + dt.timedelta(days=rng.randint(10, 20)), ctx.today)
                 grant = _grant(rows, users, res, case, GrantKind.REINTEGRATION, 150_000, paid_on,
                                GrantStatus.DISBURSED, tranche=(1, 2))
-                payments.append((centre_id, paid_on, grant, 150_000, False))
+                payments.append((centre_id, paid_on, grant["id"], 150_000, False))
                 _grant(rows, users, res, case, GrantKind.REINTEGRATION, 150_000, paid_on, GrantStatus.APPROVED,
                        tranche=(2, 2))
 
+    rows.flush(Movement, MovementCase, CashGrant, at_least=0)
+    ctx.report(0.7)
     order_of = {id(p): i for i, p in enumerate(payments)}
     payments.sort(key=lambda p: (p[1], centres[p[0]].code, order_of[id(p)]))
     for centre_id, day, grant, amount, void_first in payments:
+        rows.flush(Disbursement, Receipt)
         code = centres[centre_id].code
         if void_first:
             wrong = _pay(rows, counters, code, centre_id, day, grant, users, amount - 5_000)
@@ -205,9 +232,13 @@ def extend(ctx: Any) -> dict[str, int]:
         else:
             _pay(rows, counters, code, centre_id, day, grant, users, amount)
 
+    rows.flush(Disbursement, Receipt, at_least=0)
+    ctx.report(0.9)
+
     # -- cases in progress for residents still in a centre -------------------------------------
     in_progress = 0
     for res in ctx.residents:
+        rows.flush(ReturnCase, ReturnStepRecord)
         open_stays = [st for st in res.stays if st["departure_date"] is None]
         if not open_stays or rng.random() > 0.35:
             continue
@@ -227,35 +258,17 @@ def extend(ctx: Any) -> dict[str, int]:
             day += dt.timedelta(days=1)
         in_progress += 1
 
-    order = [ReturnCase, ReturnStepRecord, Movement, MovementCase, CashGrant, Disbursement, Receipt]
-    receipts = rows.tables[Receipt]
-    replaced = [(r["id"], r.pop("replaced_by_id")) for r in receipts if "replaced_by_id" in r]
-    for r in receipts:
-        r.setdefault("replaced_by_id", None)
-    for model in order:
-        for table_rows in (rows.tables[model],):
-            _fill_defaults(table_rows)
-            ctx.insert(model, table_rows)
-    if replaced:
+    rows.flush(ReturnCase, ReturnStepRecord, at_least=0)
+    if rows.replaced:
         from sqlalchemy import bindparam, update
 
         table = Receipt.__table__
         ctx.session.connection().execute(
             update(table).where(table.c.id == bindparam("rid")).values(replaced_by_id=bindparam("new")),
-            [{"rid": rid, "new": new} for rid, new in replaced])
+            [{"rid": rid, "new": new} for rid, new in rows.replaced])
     _save_counters(ctx, counters)
-    return {"return_cases": len(rows.tables[ReturnCase]), "movements": len(rows.tables[Movement]),
-            "receipts": len(receipts), "cases_in_progress": in_progress}
-
-
-def _fill_defaults(table_rows: list[dict[str, Any]]) -> None:
-    """Bulk inserts need the same keys on every row of a batch."""
-    keys: set[str] = set()
-    for row in table_rows:
-        keys |= row.keys()
-    for row in table_rows:
-        for key in keys:
-            row.setdefault(key, None)
+    return {"return_cases": rows.written[ReturnCase], "movements": rows.written[Movement],
+            "receipts": rows.written[Receipt], "cases_in_progress": in_progress}
 
 
 def _grant(rows: _Rows, users: dict, res: Any, case: dict, kind: GrantKind, amount: int, day: dt.date,
@@ -268,11 +281,11 @@ def _grant(rows: _Rows, users: dict, res: Any, case: dict, kind: GrantKind, amou
         planned_by=users.get("caseworker"), approved_by=users.get("manager"), approved_at=approved_at)
 
 
-def _pay(rows: _Rows, counters: dict, code: str, centre_id: uuid.UUID, day: dt.date, grant: dict,
+def _pay(rows: _Rows, counters: dict, code: str, centre_id: uuid.UUID, day: dt.date, grant_id: uuid.UUID,
          users: dict, amount: int) -> tuple[dict, dict]:
     mobile = rows.ctx.rng.random() < 0.25
     disbursement = rows.add(
-        Disbursement, grant_id=grant["id"], centre_id=centre_id, disbursed_on=day, cash_officer_id=users.get("cash"),
+        Disbursement, grant_id=grant_id, centre_id=centre_id, disbursed_on=day, cash_officer_id=users.get("cash"),
         cash_officer_name=STAFF_NAMES["cash"], method=PaymentMethod.MOBILE_MONEY if mobile else PaymentMethod.CASH,
         mobile_money_reference=f"OM{rows.ctx.rng.randint(10**9, 10**10 - 1)}" if mobile else None, amount=amount)
     sequence = _next(counters, centre_id, "receipt", day.year)
