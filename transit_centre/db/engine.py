@@ -92,6 +92,9 @@ class Database:
         )
         audit.install(self._sessions)
         audit.install(self._readonly_sessions)
+        # Set when the database must not be used any more (its file failed the integrity check
+        # run after it was opened): every transaction then raises this error, nothing is written.
+        self.refused: DomainError | None = None
 
     # -- description ------------------------------------------------------------------
     @property
@@ -120,6 +123,8 @@ class Database:
 
         Database-level failures are turned into ``DomainError`` with a user-facing message.
         """
+        if self.refused is not None:
+            raise self.refused
         factory = self._readonly_sessions if readonly else self._sessions
         session = factory()
         session.info["actor"] = actor
