@@ -18,7 +18,6 @@ does not describe.
 """
 from __future__ import annotations
 
-import atexit
 import datetime as dt
 import json
 import logging
@@ -34,9 +33,9 @@ log = logging.getLogger(__name__)
 
 BACKGROUND_AGE = dt.timedelta(days=1)  # the open window checks again after a day
 COMMAND_LINE_AGE = dt.timedelta(days=7)  # a command checks before use when the last check is older
-_open: dict[Path, "weakref.ref[Database]"] = {}  # the databases to close cleanly when the process ends
 _checked: "weakref.WeakSet[Database]" = weakref.WeakSet()  # databases checked since they were opened
-_created: "weakref.WeakSet[Database]" = weakref.WeakSet()  # databases whose file they created
+_created: set[Path] = set()  # files this process made from nothing
+_damaged: set[Path] = set()  # files that failed their check in this process: never noted as clean
 
 
 def _now() -> dt.datetime:
@@ -105,6 +104,7 @@ def check_now(db: Database) -> None:
         check_integrity(db)
     except DamagedDatabase as exc:
         db.refused = exc
+        _damaged.add(path)
         state = read_state(path)
         state.pop("closed", None)
         _write_state(path, state)
@@ -128,9 +128,9 @@ def check_before_use(db: Database, *, background: bool) -> bool:
     path = db.sqlite_path
     if path is None:
         return False
-    _close_cleanly_at_exit(db)
+    weakref.finalize(db, _closed, db.engine, path)  # when it is dropped, or at the latest at exit
     if not path.exists():  # a new database: nothing to check, and sound when closed cleanly
-        _created.add(db)
+        _created.add(path)
         return False
     checked = False
     if not (closed_cleanly(path) and (background or not check_due(path, COMMAND_LINE_AGE))):
@@ -141,31 +141,22 @@ def check_before_use(db: Database, *, background: bool) -> bool:
 
 def note_closed(db: Database) -> None:
     """Close the engine's connections and, when this was the last connection (SQLite then
-    folds its write-ahead log into the file and deletes it), note the file as closed cleanly."""
-    path = db.sqlite_path
-    db.dispose()
-    if path is None or db.refused is not None:
+    folds its write-ahead log into the file and deletes it), note the file as closed cleanly.
+    Also done when a database opened by ``check_before_use`` is dropped, or at exit."""
+    if db.sqlite_path is not None and db.refused is not None:
+        _damaged.add(db.sqlite_path)
+    _closed(db.engine, db.sqlite_path)
+
+
+def _closed(engine: Any, path: Path | None) -> None:
+    engine.dispose()
+    if path is None or path in _damaged:
         return
     try:
         if path.exists() and not _wal(path).exists():
             state = {**read_state(path), "closed": _stamp(path)}
-            if db in _created and "checked_at" not in state:  # written from nothing by this process
+            if path in _created and "checked_at" not in state:  # written from nothing by this process
                 state["checked_at"] = _now().isoformat()
             _write_state(path, state)
     except OSError as exc:
         log.warning("could not note that %s was closed: %s", path, exc)
-
-
-def _close_cleanly_at_exit(db: Database) -> None:
-    """When the process ends, its databases are closed cleanly (and noted so)."""
-    if db.sqlite_path is not None:
-        _open[db.sqlite_path] = weakref.ref(db)
-
-
-@atexit.register
-def _close_all() -> None:
-    for reference in list(_open.values()):
-        db = reference()
-        if db is not None:
-            note_closed(db)
-    _open.clear()
