@@ -152,7 +152,7 @@ def test_damage_found_after_the_window_opened_stops_every_read_and_write(tmp_pat
 
 
 def test_the_window_ends_the_session_when_its_background_check_fails(qtbot, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QMainWindow
+    from PySide6.QtWidgets import QApplication, QMainWindow
 
     from transit_centre.ui import startup_checks
 
@@ -164,6 +164,8 @@ def test_the_window_ends_the_session_when_its_background_check_fails(qtbot, tmp_
     reported: list[tuple] = []
     monkeypatch.setattr(startup_checks, "report_damaged_database",
                         lambda where, exc, parent=None: reported.append((where, str(exc))) or 2)
+    exits: list[int] = []  # the real exit would end every later event loop of the test run
+    monkeypatch.setattr(QApplication, "exit", staticmethod(lambda code=0: exits.append(code)))
     from transit_centre.paths import backup_dir
 
     backups = set(backup_dir().iterdir())
@@ -173,5 +175,5 @@ def test_the_window_ends_the_session_when_its_background_check_fails(qtbot, tmp_
     startup_checks.run_background_checks(db, window)
     qtbot.waitUntil(lambda: bool(reported), timeout=30_000)
     assert reported[0][0] == path and "transit-centre restore" in reported[0][1]
-    assert db.refused is not None and not window.isVisible()
+    assert db.refused is not None and not window.isVisible() and exits == [2]
     assert set(backup_dir().iterdir()) == backups  # no backup made of a damaged file
