@@ -130,3 +130,37 @@ def test_open_database_seeds_reference_data(empty_db):
     db = open_database(empty_db.url)
     assert len(list_centres(db, Actor.system())) == 14
     db.dispose()
+
+
+def test_the_revisions_read_from_the_files_are_alembics():
+    """migrate.py reads revisions from the files without importing Alembic: the same answer."""
+    from alembic.script import ScriptDirectory
+
+    from transit_centre.db.migrate import MIGRATIONS, revisions
+
+    def follows(r) -> tuple[str, ...]:
+        down = r.down_revision
+        return () if down is None else (down,) if isinstance(down, str) else tuple(down)
+
+    script = ScriptDirectory(str(MIGRATIONS))
+    assert revisions() == {r.revision: follows(r) for r in script.walk_revisions()}
+    assert head_revision() == script.get_current_head()
+
+
+def test_opening_an_up_to_date_database_imports_no_alembic(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from transit_centre.db.engine import sqlite_url
+
+    url = sqlite_url(tmp_path / "tc.sqlite3")
+    script = ("import sys\nfrom transit_centre.bootstrap import open_database\n"
+              "open_database(sys.argv[1]).dispose()\nprint('ALEMBIC=' + str('alembic' in sys.modules))\n")
+    env = {**os.environ, "TRANSIT_CENTRE_DATA_DIR": str(tmp_path)}
+    env.pop("TRANSIT_CENTRE_DATABASE_URL", None)
+    runs = [subprocess.run([sys.executable, "-c", script, url], capture_output=True, text=True, env=env, timeout=120)
+            for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
+    assert "ALEMBIC=True" in runs[0].stdout  # a new database is made by the migrations
+    assert "ALEMBIC=False" in runs[1].stdout
