@@ -31,8 +31,8 @@ def _search_objects(db) -> set[str]:
 
 def _expected_search_objects(db) -> set[str]:
     if db.is_sqlite:
-        return {"resident_search", "resident_search_row", "resident_search_vocab", "resident_search_data",
-                "resident_search_idx", "resident_search_docsize", "resident_search_config",
+        return {"resident_search", "resident_search_row", "resident_search_body", "resident_search_vocab",
+                "resident_search_data", "resident_search_idx", "resident_search_docsize", "resident_search_config",
                 "resident_search_insert", "resident_search_update", "resident_search_delete"}
     return {"ix_resident_search_text_trgm"}
 

@@ -3,6 +3,7 @@ and duplicate detection (fuzzy, accent-folded names)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
 
 import pytest
@@ -252,3 +253,32 @@ def test_search_by_one_or_two_characters(db, gao, spellings):
     assert names(search(db, gao, text="m")) == ["Kadiatou Mamadou", "Mamadou Keïta", "Mamadu Sow", "Mariam Touré"]
     rows = resident_page(db, gao, ResidentFilter(text="ou"))  # begins two names, is inside three others
     assert [r.first_name for r in rows] == ["Oumar", "Oulématou", "Kadiatou", "Mamadou", "Mariam"]
+
+
+@pytest.mark.skipif(bool(os.environ.get("TRANSIT_CENTRE_TEST_DATABASE_URL")), reason="SQLite's batch migrations")
+def test_a_migration_that_rebuilds_the_resident_table_gets_the_index_back(db, gao, people):
+    """Alembic's batch mode on SQLite copies the table into a new one: the search triggers go
+    with the old table. install() (run by migrate.upgrade after every upgrade) heals it."""
+    import sqlalchemy as sa
+    from alembic.operations import Operations
+    from alembic.runtime.migration import MigrationContext
+
+    from transit_centre.db.search_index import install
+
+    with db.engine.connect() as conn:
+        conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # as env.py does, outside a transaction
+        with conn.begin():
+            with Operations(MigrationContext.configure(conn)).batch_alter_table("resident", recreate="always") as b:
+                b.alter_column("notes", existing_type=sa.Text(), nullable=True)
+        conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+    add(db, gao, "Binta", "Camara")  # written while the triggers are gone
+    assert search(db, gao, text="camara") == []
+    with db.engine.begin() as conn:
+        install(conn)
+    assert names(search(db, gao, text="camara")) == ["Binta Camara"]
+    assert names(search(db, gao, text="traore")) == ["Aïssata Traoré", "Moussa Traoré"]
+    moussa = people["moussa"]
+    update_resident(db, gao, moussa.id, ResidentInput(first_name="Moussa", last_name="Camara", sex=Sex.MALE,
+                                                      date_of_birth=dt.date(1990, 1, 1), nationality="ML"),
+                    moussa.version)
+    assert names(search(db, gao, text="camara")) == ["Binta Camara", "Moussa Camara"]

@@ -87,7 +87,11 @@ def upgrade(db: Database) -> None:
     if current_revision(db) != head_revision():
         from alembic import command
 
+        from transit_centre.db.search_index import install
+
         command.upgrade(alembic_config(db), "head")
+        with db.engine.begin() as connection:
+            install(connection)  # a migration that rebuilt the resident table lost the search triggers
 
 
 def downgrade(db: Database, revision: str = "base") -> None:

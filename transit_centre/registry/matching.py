@@ -27,7 +27,7 @@ from sqlalchemy import Select, and_, func, literal, not_, or_, select
 from sqlalchemy.orm import Session
 
 from transit_centre.db.models import Resident
-from transit_centre.db.search_index import pg_trgm_installed, search_fts, search_row, search_vocab
+from transit_centre.db.search_index import pg_trgm_installed, search_body, search_fts, search_row, search_vocab
 
 PREFIX, SUBSTRING, MISSPELT = 0, 1, 2
 MISSPELT_MIN_LENGTH = 4
@@ -119,7 +119,7 @@ class SqliteMatch:
         # A text with `needed` of the n trigrams has at least one of any n - needed + 1 of them:
         # look up the rarest ones, then check the share on those candidates only.
         rarest = sorted(grams, key=lambda g: _doc_count(session, g))[:len(grams) - needed + 1]
-        body = search_row.c.body
+        body = search_body.c.body
         share = reduce(operator.add, [func.min(func.instr(body, g), 1) for g in grams])
         self._checks.append(or_(*(func.instr(body, form) > 0 for form in word.forms), share >= needed))
         return "(" + self._substring(word) + " OR " + self._any(rarest) + ")"
@@ -139,8 +139,10 @@ class SqliteMatch:
     def rows(self, tier: int | None, columns: list[Any]) -> Select[Any]:
         """``SELECT columns`` of the search rows found in ``tier`` (None: in any tier)."""
         match, checks = self._match(tier)
-        return (select(*columns).select_from(search_fts.join(search_row, search_row.c.id == search_fts.c.rowid))
-                .where(match, *checks))
+        found = search_fts.join(search_row, search_row.c.id == search_fts.c.rowid)
+        if checks:  # the trigram share of a misspelt word is counted on the text indexed
+            found = found.join(search_body, search_body.c.id == search_fts.c.rowid)
+        return select(*columns).select_from(found).where(match, *checks)
 
     def condition(self, tier: int | None = None) -> Any:
         """Residents found in ``tier`` (None: in any tier), as a condition on ``Resident``."""

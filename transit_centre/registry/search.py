@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from transit_centre.common import fold
@@ -224,25 +224,24 @@ def _tier_query(actor: Actor, f: ResidentFilter, match: Match, tier: int, sort_k
             .order_by(*_sort_columns(sort_key, descending, avoid_index)))
 
 
-def _matching_ids(session: Session, actor: Actor, f: ResidentFilter, words: list[str], sort_key: str,
-                  descending: bool, offset: int, limit: int) -> list[uuid.UUID]:
-    """Ids of one page over the tiers in turn (a tier is read only when the ones before it do
-    not fill the page)."""
+def _matching_rows(session: Session, actor: Actor, f: ResidentFilter, words: list[str], sort_key: str,
+                   descending: bool, offset: int, limit: int) -> list[ResidentRow]:
+    """One page over the tiers in turn (a tier is read only when the ones before it do not
+    fill the page), each tier in one statement: its ids chosen first, then their columns."""
     match = match_for(session, words)
-    ids: list[uuid.UUID] = []
+    rows: list[ResidentRow] = []
     skip = offset
     for tier in match.tiers:
-        wanted = skip + limit - len(ids)
-        query = _tier_query(actor, f, match, tier, sort_key, descending).limit(wanted)
-        found = list(session.connection().scalars(query))
-        ids += found[skip:]
+        wanted = skip + limit - len(rows)
+        ids = _tier_query(actor, f, match, tier, sort_key, descending).limit(wanted).subquery()
+        query = (select(*_page_columns()).where(Resident.id.in_(select(ids.c[0])))
+                 .order_by(*_sort_columns(sort_key, descending, False)))
+        found = [_row(r) for r in session.connection().execute(query)]
+        rows += found[skip:]
         skip = max(0, skip - len(found))
-        if len(ids) >= limit:
+        if len(rows) >= limit:
             break
-    return ids[:limit]
-
-
-_ROWS_BY_ID = select(*_page_columns()).where(Resident.id.in_(bindparam("ids", expanding=True)))
+    return rows[:limit]
 
 
 def _row(r: Any) -> ResidentRow:
@@ -263,8 +262,4 @@ def resident_page(db: Database, actor: Actor, f: ResidentFilter, sort_key: str =
         connection = s.connection()
         if not words:
             return [_row(r) for r in connection.execute(page_query(actor, f, sort_key, descending, offset, limit))]
-        ids = _matching_ids(s, actor, f, words, sort_key, descending, offset, limit)
-        if not ids:
-            return []
-        rows = {r.id: _row(r) for r in connection.execute(_ROWS_BY_ID, {"ids": ids})}
-        return [rows[i] for i in ids if i in rows]
+        return _matching_rows(s, actor, f, words, sort_key, descending, offset, limit)
