@@ -282,3 +282,22 @@ def test_a_migration_that_rebuilds_the_resident_table_gets_the_index_back(db, ga
                                                       date_of_birth=dt.date(1990, 1, 1), nationality="ML"),
                     moussa.version)
     assert names(search(db, gao, text="camara")) == ["Binta Camara", "Moussa Camara"]
+
+
+def test_a_word_many_residents_have_as_typed_is_not_looked_for_misspelt(db, gao, centres):
+    from transit_centre.registry.matching import MISSPELT_WHEN_FEWER
+
+    now = dt.datetime.now(dt.timezone.utc)
+    rows = [{"id": uuid.uuid4(), "centre_id": centres["GAO"], "case_number": f"GAO-2024-{i:05d}",
+             "first_name": "Awa", "last_name": "Coulibaly", "first_name_folded": "awa",
+             "last_name_folded": "coulibaly", "search_text": f"gao-2024-{i:05d} awa coulibaly",
+             "sex": Sex.FEMALE, "registered_on": dt.date(2024, 1, 1), "version": 1, "created_at": now,
+             "updated_at": now} for i in range(1, MISSPELT_WHEN_FEWER + 1)]
+    with db.transaction(None) as s:
+        s.execute(insert(Resident), rows)
+    add(db, gao, "Nana", "Coulibali")
+    # As a hundred residents write it: the word as typed, not the names close to it.
+    assert names(search(db, gao, text="coulibaly")) == ["Awa Coulibaly"] * MISSPELT_WHEN_FEWER
+    # As one writes it: that one first, then the names close to it.
+    found = search(db, gao, text="coulibali")
+    assert [r.last_name for r in found] == ["Coulibali"] + ["Coulibaly"] * MISSPELT_WHEN_FEWER

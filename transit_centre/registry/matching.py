@@ -6,7 +6,9 @@ listed in this order:
 2. misspelt: a word of four letters or more may instead be close to the text: at least 60% of
    its trigrams (the word between two spaces, three characters at a time) occur in it
    ("mamadu" finds Mamadou). PostgreSQL's pg_trgm says the same with ``word <% search_text``
-   (its ``word_similarity_threshold``, 0.6 by default).
+   (its ``word_similarity_threshold``, 0.6 by default). Only a word that fewer than
+   ``MISSPELT_WHEN_FEWER`` residents have as typed is looked for so: "mamadou", written as a
+   hundred residents write it, does not bring every Mamady and Mahamadou after them.
 
 The text is ``Resident.search_text`` (folded: lower case, no accents). SQLite answers from the
 FTS5 trigram index (``db.search_index``): one MATCH expression per tier, plus a check of the
@@ -32,6 +34,7 @@ from transit_centre.db.search_index import pg_trgm_installed, search_body, searc
 PREFIX, SUBSTRING, MISSPELT = 0, 1, 2
 MISSPELT_MIN_LENGTH = 4
 MISSPELT_SHARE = 0.6
+MISSPELT_WHEN_FEWER = 100
 # What may follow a one- or two-character word in the text (FTS5 trigrams need three characters).
 NEXT_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789 -'./+"
 _PHONEISH = re.compile(r"^[\d+().-]+$")
@@ -82,9 +85,19 @@ class SqliteMatch:
         self._expressions = [" AND ".join(self._prefix(w) for w in self.words),
                              " AND ".join(self._substring(w) for w in self.words)]
         self._checks: list[Any] = []
-        if any(w.may_be_misspelt for w in self.words):
+        self._rare = {w.text for w in self.words if w.may_be_misspelt and self._rare_as_typed(session, w.text)}
+        if self._rare:
             self._expressions.append(" AND ".join(self._misspelt(session, w) for w in self.words))
         self.tiers = tuple(range(len(self._expressions)))
+
+    def _rare_as_typed(self, session: Session, word: str) -> bool:
+        """Fewer than MISSPELT_WHEN_FEWER residents have ``word`` in their text (a trigram of it
+        nobody has settles it without a query)."""
+        if any(_doc_count(session, g) == 0 for g in trigrams(word)):
+            return True
+        having = select(search_fts.c.rowid).where(search_fts.c.body.op("MATCH")(self._phrase(word)))
+        found = session.scalar(select(func.count()).select_from(having.limit(MISSPELT_WHEN_FEWER).subquery()))
+        return int(found or 0) < MISSPELT_WHEN_FEWER
 
     # -- FTS5 query text ---------------------------------------------------------------
     @staticmethod
@@ -107,13 +120,15 @@ class SqliteMatch:
         texts: list[str] = []
         for form in word.forms:
             if len(form) >= 3:
-                texts.append(form)
+                texts.append(form)  # also where it begins a word
             elif len(form) == 2:
-                texts += [form + after for after in NEXT_CHARS]
-        return "(" + self._prefix(word) + " OR " + self._any(texts) + ")" if texts else self._prefix(word)
+                texts += [" " + form, "-" + form] + [form + after for after in NEXT_CHARS]
+            else:
+                texts += [start + form + after for start in " -" for after in NEXT_CHARS]
+        return self._any(texts)
 
     def _misspelt(self, session: Session, word: Word) -> str:
-        if not word.may_be_misspelt:
+        if word.text not in self._rare:
             return self._substring(word)
         grams, needed = misspelt_trigrams(word.text)
         # A text with `needed` of the n trigrams has at least one of any n - needed + 1 of them:
@@ -155,8 +170,16 @@ class PostgresMatch:
     def __init__(self, session: Session, words: list[str]) -> None:
         self.words = [Word.of(w) for w in words]
         trigram = pg_trgm_installed(session.connection())
-        self.misspelt = trigram and any(w.may_be_misspelt for w in self.words)
-        self.tiers = (PREFIX, SUBSTRING, MISSPELT) if self.misspelt else (PREFIX, SUBSTRING)
+        self._rare = {w.text for w in self.words
+                      if trigram and w.may_be_misspelt and self._rare_as_typed(session, w)}
+        self.tiers = (PREFIX, SUBSTRING, MISSPELT) if self._rare else (PREFIX, SUBSTRING)
+
+    @staticmethod
+    def _rare_as_typed(session: Session, word: Word) -> bool:
+        pattern = "%" + _escape(word.text) + "%"
+        having = select(Resident.id).where(Resident.search_text.like(pattern, escape="\\"))
+        found = session.scalar(select(func.count()).select_from(having.limit(MISSPELT_WHEN_FEWER).subquery()))
+        return int(found or 0) < MISSPELT_WHEN_FEWER
 
     @staticmethod
     def _prefix(form: str) -> Any:
@@ -169,7 +192,7 @@ class PostgresMatch:
         if tier >= SUBSTRING:
             found += [Resident.search_text.like("%" + _escape(form) + "%", escape="\\")
                       for form in word.forms if len(form) >= 2]
-        if tier >= MISSPELT and word.may_be_misspelt:
+        if tier >= MISSPELT and word.text in self._rare:
             found.append(literal(word.text).op("<%")(Resident.search_text))
         return or_(*found)
 
