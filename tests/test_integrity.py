@@ -177,3 +177,14 @@ def test_the_window_ends_the_session_when_its_background_check_fails(qtbot, tmp_
     assert reported[0][0] == path and "transit-centre restore" in reported[0][1]
     assert db.refused is not None and not window.isVisible() and exits == [2]
     assert set(backup_dir().iterdir()) == backups  # no backup made of a damaged file
+
+
+def test_a_rollback_journal_left_behind_is_an_unclean_close_too(tmp_path, checks):
+    """Off a local disk the database keeps a rollback journal instead of a write-ahead log."""
+    path = tmp_path / "tc.sqlite3"
+    _fill(open_database(sqlite_url(path)))
+    _closed(path)
+    (tmp_path / "tc.sqlite3-journal").write_bytes(b"")  # what a crash in the middle of a write leaves
+    assert not integrity.closed_cleanly(path)
+    (tmp_path / "tc.sqlite3-journal").unlink()
+    assert integrity.closed_cleanly(path)

@@ -2,10 +2,10 @@
 
 The check reads the whole file: 3 s at 100,000 residents, and it grows with the file. It stays
 before anything is written whenever the file may have been hurt since it was last known
-sound: the last session did not close it cleanly (a crash, a power cut: its write-ahead log is
-still there), something else changed it (its size or modification time differ from what the
-application noted when it closed it: a copy, a restore, a sync tool), or no sound close was
-ever noted. A file closed cleanly by the application and untouched since opens at once;
+sound: the last session did not close it cleanly (a crash, a power cut: its write-ahead log
+or rollback journal is still there), something else changed it (its size or modification time
+differ from what the application noted when it closed it: a copy, a restore, a sync tool), or
+no sound close was ever noted. A file closed cleanly by the application and untouched since opens at once;
 the window then checks it in the background right after it shows, and again every day it
 stays open. If that check fails, the database refuses every further read and write
 (``Database.refused``) and the window says how to restore a backup. The command line, which
@@ -46,8 +46,10 @@ def state_path(database: Path) -> Path:
     return database.with_name(database.name + "-state.json")
 
 
-def _wal(database: Path) -> Path:
-    return database.with_name(database.name + "-wal")
+def _left_open(database: Path) -> bool:
+    """A write-ahead log (WAL) or rollback journal beside the file: a connection is open, or
+    the last one did not close (SQLite deletes them when the last connection closes)."""
+    return any(database.with_name(database.name + suffix).exists() for suffix in ("-wal", "-journal"))
 
 
 def read_state(database: Path) -> dict[str, Any]:
@@ -77,7 +79,7 @@ def closed_cleanly(database: Path) -> bool:
     """The file is exactly as the application left it when it last closed it cleanly."""
     state = read_state(database)
     try:
-        return (not _wal(database).exists() and state.get("closed") == _stamp(database))
+        return not _left_open(database) and state.get("closed") == _stamp(database)
     except OSError:
         return False
 
@@ -153,7 +155,7 @@ def _closed(engine: Any, path: Path | None) -> None:
     if path is None or path in _damaged:
         return
     try:
-        if path.exists() and not _wal(path).exists():
+        if path.exists() and not _left_open(path):
             state = {**read_state(path), "closed": _stamp(path)}
             if path in _created and "checked_at" not in state:  # written from nothing by this process
                 state["checked_at"] = _now().isoformat()
