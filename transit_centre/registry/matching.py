@@ -78,7 +78,8 @@ def _escape(word: str) -> str:
 
 
 class SqliteMatch:
-    """Conditions on ``db.search_index.search_row`` (``row_condition``) or on ``Resident``."""
+    """One FTS5 MATCH expression per tier: ``rows`` selects from the index rows (the fast
+    path of ``registry.search``), ``condition`` is the same as a condition on ``Resident``."""
 
     def __init__(self, session: Session, words: list[str]) -> None:
         self.words = [Word.of(w) for w in words]
