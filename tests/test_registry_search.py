@@ -3,10 +3,11 @@ and duplicate detection (fuzzy, accent-folded names)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
 from transit_centre.db.models import Resident, Stay
 from transit_centre.enums import DocumentKind, Role, Sex, VulnerabilityKind
@@ -22,7 +23,6 @@ from transit_centre.registry.residents import (
     update_resident,
 )
 from transit_centre.registry.search import ResidentFilter, count_residents, resident_page
-from transit_centre.registry.tokens import index_missing_tokens
 from transit_centre.security.permissions import Actor
 
 TODAY = dt.date.today()
@@ -98,18 +98,26 @@ def test_search_follows_edits(db, gao, people):
     assert names(search(db, gao, text="traore")) == ["Aïssata Traoré"]
 
 
-def test_residents_inserted_in_bulk_are_indexed_on_demand(db, gao, centres):
+def test_residents_inserted_or_changed_in_bulk_are_found_at_once(db, gao, centres):
+    """The index follows the resident table whoever writes (a Core insert, an import...)."""
+    resident_id = uuid.uuid4()
     with db.transaction(None) as s:
         s.execute(insert(Resident), [{
-            "id": uuid.uuid4(), "centre_id": centres["GAO"], "case_number": "GAO-2020-00001",
+            "id": resident_id, "centre_id": centres["GAO"], "case_number": "GAO-2020-00001",
             "first_name": "Fanta", "last_name": "Sidibé", "first_name_folded": "fanta",
             "last_name_folded": "sidibe", "search_text": "gao-2020-00001 fanta sidibe", "sex": Sex.FEMALE,
             "registered_on": dt.date(2020, 1, 1), "version": 1,
             "created_at": dt.datetime.now(dt.timezone.utc), "updated_at": dt.datetime.now(dt.timezone.utc)}])
-    assert search(db, gao, text="sidibe") == []
-    with db.transaction(None) as s:
-        assert index_missing_tokens(s) == 1
     assert names(search(db, gao, text="sidibe")) == ["Fanta Sidibé"]
+    assert names(search(db, gao, text="idib")) == ["Fanta Sidibé"]
+    with db.transaction(None) as s:
+        s.execute(update(Resident).where(Resident.id == resident_id)
+                  .values(search_text="gao-2020-00001 fanta sangare", last_name="Sangaré"))
+    assert search(db, gao, text="sidibe") == []
+    assert names(search(db, gao, text="sangare")) == ["Fanta Sangaré"]
+    with db.transaction(None) as s:  # moved to another centre (the index keeps the centre too)
+        s.execute(update(Resident).where(Resident.id == resident_id).values(centre_id=centres["MOP"]))
+    assert search(db, gao, text="sangare") == []
 
 
 def test_filters(db, gao, people, centres):
@@ -184,3 +192,112 @@ def test_duplicates_fold_accents_and_tolerate_typos(db, gao, people, make_actor)
     assert find_duplicates(db, gao, "", "", "F", None, None) == []
     assert find_duplicates(db, gao, "\x00%", "_\x00", "F", None, None) == []
     assert find_duplicates(db, gao, "Moussa", "Traore", "M", None, "ML", exclude=people["moussa"].id) == []
+
+
+def cases(rows):
+    return [r.case_number for r in rows]
+
+
+@pytest.fixture
+def spellings(db, gao):
+    """Registered in this order, so case numbers alone would list them in this order."""
+    return {
+        "oumar": add(db, gao, "Oumar", "Coulibaly"),
+        "kadiatou": add(db, gao, "Kadiatou", "Mamadou"),
+        "mamadou": add(db, gao, "Mamadou", "Keïta"),
+        "oulematou": add(db, gao, "Oulématou", "Diarra"),
+        "mamadu": add(db, gao, "Mamadu", "Sow"),
+        "mariam": add(db, gao, "Mariam", "Touré"),
+    }
+
+
+def test_inside_a_word_and_misspelt_names_are_found_after_prefix_matches(db, gao, spellings):
+    # "oul" begins Oulématou's name and is inside Coulibaly: the prefix match comes first.
+    assert names(search(db, gao, text="oul")) == ["Oulématou Diarra", "Oumar Coulibaly"]
+    assert cases(resident_page(db, gao, ResidentFilter(text="oul"))) == [
+        spellings["oulematou"].case_number, spellings["oumar"].case_number]
+    assert names(search(db, gao, text="ibal")) == ["Oumar Coulibaly"]
+    # Misspelt: one letter missing or wrong, after the residents whose name begins so.
+    rows = resident_page(db, gao, ResidentFilter(text="mamadu"))
+    assert cases(rows) == [spellings[k].case_number for k in ("mamadu", "kadiatou", "mamadou")]
+    assert [r.case_number for r in resident_page(db, gao, ResidentFilter(text="coulibali"))] == [
+        spellings["oumar"].case_number]
+    assert names(search(db, gao, text="mamadou keita")) == ["Mamadou Keïta"]
+    assert names(search(db, gao, text="mamadou keitaa")) == ["Mamadou Keïta"]  # every word close enough
+    assert names(search(db, gao, text="mariam")) == ["Mariam Touré"]  # not Mamadou, not Mamadu
+    assert count_residents(db, gao, ResidentFilter(text="mamadu")) == 3
+    # Short words are never taken as misspelt: "sow" is Sow only.
+    assert names(search(db, gao, text="sow")) == ["Mamadu Sow"]
+
+
+def test_tiers_are_paged_and_sorted_like_the_list(db, gao, spellings):
+    f = ResidentFilter(text="mamadu")
+    expected = cases(resident_page(db, gao, f))
+    pages = [resident_page(db, gao, f, offset=offset, limit=1) for offset in range(4)]
+    assert [r.case_number for page in pages for r in page] == expected
+    # Sorted by another column, within each tier: the prefix match stays first.
+    by_name = resident_page(db, gao, f, sort_key="last_name", descending=True)
+    assert cases(by_name) == [spellings[k].case_number for k in ("mamadu", "kadiatou", "mamadou")]
+    by_name = resident_page(db, gao, ResidentFilter(text="ma"), sort_key="first_name")
+    assert [r.first_name for r in by_name] == ["Kadiatou", "Mamadou", "Mamadu", "Mariam",  # "ma" begins a name
+                                               "Oulématou", "Oumar"]  # "ma" inside one
+    # The same words with a filter everyone passes give the same rows in the same order (the
+    # filtered query visits the residents, the plain one reads the index alone on SQLite).
+    everyone = ResidentFilter(text="mamadu", registered_from=TODAY - dt.timedelta(days=3650))
+    assert cases(resident_page(db, gao, everyone)) == expected
+    assert count_residents(db, gao, everyone) == 3
+
+
+def test_search_by_one_or_two_characters(db, gao, spellings):
+    assert names(search(db, gao, text="o")) == ["Oulématou Diarra", "Oumar Coulibaly"]
+    assert names(search(db, gao, text="m")) == ["Kadiatou Mamadou", "Mamadou Keïta", "Mamadu Sow", "Mariam Touré"]
+    rows = resident_page(db, gao, ResidentFilter(text="ou"))  # begins two names, is inside three others
+    assert [r.first_name for r in rows] == ["Oumar", "Oulématou", "Kadiatou", "Mamadou", "Mariam"]
+
+
+@pytest.mark.skipif(bool(os.environ.get("TRANSIT_CENTRE_TEST_DATABASE_URL")), reason="SQLite's batch migrations")
+def test_a_migration_that_rebuilds_the_resident_table_gets_the_index_back(db, gao, people):
+    """Alembic's batch mode on SQLite copies the table into a new one: the search triggers go
+    with the old table. install() (run by migrate.upgrade after every upgrade) heals it."""
+    import sqlalchemy as sa
+    from alembic.operations import Operations
+    from alembic.runtime.migration import MigrationContext
+
+    from transit_centre.db.search_index import install
+
+    with db.engine.connect() as conn:
+        conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # as env.py does, outside a transaction
+        with conn.begin():
+            with Operations(MigrationContext.configure(conn)).batch_alter_table("resident", recreate="always") as b:
+                b.alter_column("notes", existing_type=sa.Text(), nullable=True)
+        conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+    add(db, gao, "Binta", "Camara")  # written while the triggers are gone
+    assert search(db, gao, text="camara") == []
+    with db.engine.begin() as conn:
+        install(conn)
+    assert names(search(db, gao, text="camara")) == ["Binta Camara"]
+    assert names(search(db, gao, text="traore")) == ["Aïssata Traoré", "Moussa Traoré"]
+    moussa = people["moussa"]
+    update_resident(db, gao, moussa.id, ResidentInput(first_name="Moussa", last_name="Camara", sex=Sex.MALE,
+                                                      date_of_birth=dt.date(1990, 1, 1), nationality="ML"),
+                    moussa.version)
+    assert names(search(db, gao, text="camara")) == ["Binta Camara", "Moussa Camara"]
+
+
+def test_a_word_many_residents_have_as_typed_is_not_looked_for_misspelt(db, gao, centres):
+    from transit_centre.registry.matching import MISSPELT_WHEN_FEWER
+
+    now = dt.datetime.now(dt.timezone.utc)
+    rows = [{"id": uuid.uuid4(), "centre_id": centres["GAO"], "case_number": f"GAO-2024-{i:05d}",
+             "first_name": "Awa", "last_name": "Coulibaly", "first_name_folded": "awa",
+             "last_name_folded": "coulibaly", "search_text": f"gao-2024-{i:05d} awa coulibaly",
+             "sex": Sex.FEMALE, "registered_on": dt.date(2024, 1, 1), "version": 1, "created_at": now,
+             "updated_at": now} for i in range(1, MISSPELT_WHEN_FEWER + 1)]
+    with db.transaction(None) as s:
+        s.execute(insert(Resident), rows)
+    add(db, gao, "Nana", "Coulibali")
+    # As a hundred residents write it: the word as typed, not the names close to it.
+    assert names(search(db, gao, text="coulibaly")) == ["Awa Coulibaly"] * MISSPELT_WHEN_FEWER
+    # As one writes it: that one first, then the names close to it.
+    found = search(db, gao, text="coulibali")
+    assert [r.last_name for r in found] == ["Coulibali"] + ["Coulibaly"] * MISSPELT_WHEN_FEWER

@@ -5,18 +5,22 @@ from transit_centre.admin.centres import seed_centres
 from transit_centre.casework.flags import seed_flag_types
 from transit_centre.db.engine import Database
 from transit_centre.db.migrate import upgrade
-from transit_centre.security.backup import check_integrity
+from transit_centre.integrity import check_before_use
 from transit_centre.security.permissions import Actor
 from transit_centre.security.users import seed_roles
 
 
-def open_database(url: str | None = None) -> Database:
+def open_database(url: str | None = None, *, background_check: bool = False) -> Database:
     """Connect, check the file, bring the schema up to date (refusing a newer one), add reference data.
 
-    Raises ``security.backup.DamagedDatabase`` when the SQLite file fails ``PRAGMA quick_check``.
+    The SQLite file is checked (``PRAGMA quick_check``) before anything writes to it, unless it
+    was closed cleanly by the application and is untouched since (``integrity``): then a
+    command checks it only when its last check is a week old, and the window
+    (``background_check``) checks it after it shows. Raises ``security.backup.DamagedDatabase``
+    when the check fails.
     """
     db = Database(url)
-    check_integrity(db)  # a damaged file is refused before anything writes to it
+    check_before_use(db, background=background_check)  # a damaged file is refused before anything writes
     upgrade(db)
     with db.transaction(Actor.system()) as s:
         seed_roles(s)

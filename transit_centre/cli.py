@@ -1,7 +1,11 @@
 """The ``transit-centre`` command: the GUI with no arguments, set-up and batch jobs otherwise.
 
-Each capability adds its subcommands through a ``add_commands(subparsers)`` function in its
-own module, listed in ``COMMAND_MODULES``; a handler returns the process exit code.
+``COMMANDS`` lists every command with the module that defines it and its one-line help, so
+``transit-centre --help`` and ``version`` import no command module (no Qt, SQLAlchemy or
+reportlab: they answer in a few tens of milliseconds). A command's module is imported only when
+that command runs: it adds its arguments through ``add_commands(subparsers)`` and a handler
+that returns the process exit code. A module defining several commands adds them all; only the
+one asked for is kept.
 """
 from __future__ import annotations
 
@@ -11,22 +15,43 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from transit_centre import __version__
 from transit_centre.errors import DomainError
-from transit_centre.i18n import _, set_language
+from transit_centre.i18n import N_, _, set_language
 from transit_centre.logsetup import setup_logging
 
 log = logging.getLogger(__name__)
 
-COMMAND_MODULES: list[str] = [
-    "transit_centre.shelter.cli",
-    "transit_centre.demo",
-    "transit_centre.reports.cli",
-    "transit_centre.ui.smoke",
-    "transit_centre.security.backup_cli",
-    "transit_centre.documents_cli",
+# (command, module whose add_commands() defines it, help shown by ``transit-centre --help``)
+COMMANDS: list[tuple[str, str, str]] = [
+    ("version", __name__, N_("print the version")),
+    ("init", __name__, N_("create or upgrade the database and create the first administrator")),
+    ("gui", __name__, N_("open the application window (the default)")),
+    ("occupancy", "transit_centre.shelter.cli", N_("who sleeps in which bed tonight in a centre")),
+    ("bed-nights", "transit_centre.shelter.cli", N_("bed-nights and occupancy rate of a centre over a period")),
+    ("demo", "transit_centre.demo", N_("fill the database with realistic synthetic data for training")),
+    ("export", "transit_centre.reports.cli",
+     N_("a centre's monthly export: XLSX workbook and data package for headquarters")),
+    ("hq-keygen", "transit_centre.reports.cli", N_("make headquarters' key pair for encrypted exports")),
+    ("centre-key", "transit_centre.reports.cli", N_("write this centre's public key, for headquarters to register")),
+    ("register-centre-key", "transit_centre.reports.cli",
+     N_("headquarters: accept the packages signed with a centre's key")),
+    ("register-hq-key", "transit_centre.reports.cli", N_("encrypt every monthly export for headquarters' public key")),
+    ("import-export", "transit_centre.reports.cli", N_("headquarters: import centres' monthly data packages")),
+    ("consolidated-report", "transit_centre.reports.cli",
+     N_("headquarters: consolidated XLSX report of imported exports")),
+    ("smoke", "transit_centre.ui.smoke",
+     N_("check that this installation works: open every screen once on demo data, without showing anything")),
+    ("backup", "transit_centre.security.backup_cli",
+     N_("back up the SQLite database (consistent while the application runs)")),
+    ("restore", "transit_centre.security.backup_cli", N_("replace the database with a backup, after checking it")),
+    ("print", "transit_centre.documents_cli", N_("print a document to a PDF file")),
+    ("verify-receipt", "transit_centre.documents_cli", N_("check a scanned receipt code against the ledger")),
 ]
+# The modules imported by name (the PyInstaller spec and tests/test_distribution.py check them).
+COMMAND_MODULES: list[str] = list(dict.fromkeys(m for _c, m, _h in COMMANDS if m != __name__))
 
 
 def _cmd_version(args: argparse.Namespace) -> int:
@@ -59,18 +84,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="transit-centre",
-        description=_("Transit Centre: residents, shelter, services and returns in IOM Mali's transit centres. "
-                      "Without a command, the application window opens."),
-    )
-    parser.add_argument("--database", metavar="URL",
-                        help=_("SQLAlchemy database URL (default: TRANSIT_CENTRE_DATABASE_URL or the "
-                               "SQLite file in your data folder)"))
-    parser.add_argument("--lang", choices=["fr", "en"], help=_("language of messages"))
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
+def add_commands(sub: Any) -> None:
+    """The commands this module defines itself."""
     p = sub.add_parser("version", help=_("print the version"))
     p.set_defaults(handler=_cmd_version)
 
@@ -83,9 +98,46 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("gui", help=_("open the application window (the default)"))
     p.set_defaults(handler=None)
 
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).add_commands(sub)
+
+class _OnlyCommand:
+    """The subparsers as a command module sees them when one of its commands was asked for:
+    that command is added for real, the module's other commands go to a parser thrown away."""
+
+    def __init__(self, subparsers: Any, command: str) -> None:
+        self._subparsers = subparsers
+        self._command = command
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        if name == self._command:
+            return self._subparsers.add_parser(name, **kwargs)
+        return argparse.ArgumentParser(add_help=False)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of ``transit-centre``: every command listed with its help; the arguments of
+    ``command`` only (its module is imported here, no other)."""
+    parser = argparse.ArgumentParser(
+        prog="transit-centre",
+        description=_("Transit Centre: residents, shelter, services and returns in IOM Mali's transit centres. "
+                      "Without a command, the application window opens."),
+    )
+    parser.add_argument("--database", metavar="URL",
+                        help=_("SQLAlchemy database URL (default: TRANSIT_CENTRE_DATABASE_URL or the "
+                               "SQLite file in your data folder)"))
+    parser.add_argument("--lang", choices=["fr", "en"], help=_("language of messages"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module, help_text in COMMANDS:
+        if name == command:
+            importlib.import_module(module).add_commands(_OnlyCommand(sub, name))
+        else:
+            sub.add_parser(name, help=_(help_text), add_help=False)
     return parser
+
+
+def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    """Two passes: which command (every command's arguments unknown yet), then its arguments."""
+    chosen, _rest = build_parser().parse_known_args(argv)
+    return build_parser(chosen.command).parse_args(argv)
 
 
 def _run_gui(database: str | None) -> int:
@@ -101,8 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         i = argv.index("--lang")
         if i + 1 < len(argv):
             set_language(argv[i + 1])
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_arguments(argv)
     if args.lang:
         set_language(args.lang)
     handler = getattr(args, "handler", None)

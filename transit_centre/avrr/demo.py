@@ -1,7 +1,8 @@
 """Demo data for AVRR: a return case for every resident who left with reason "return", the
 movements that carried them, pocket money and transport grants paid against receipts (a few
 voided and reissued), reintegration grants for some Malians, and cases in progress for some
-residents still in the centres. Deterministic for the demo seed; bulk inserts only.
+residents still in the centres. Deterministic for the demo seed; bulk inserts only, written a
+batch at a time (parents before the rows that point to them) rather than all kept in memory.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy import select
 
 from transit_centre.ages import is_adult, is_minor
 from transit_centre.db.base import utcnow
+from transit_centre.db.bulk import BATCH
 from transit_centre.db.models import (
     CashGrant,
     Counter,
@@ -46,6 +48,8 @@ CAPITALS = {"GN": "Conakry", "CI": "Abidjan", "SN": "Dakar", "NG": "Lagos", "SL"
             "BJ": "Cotonou"}
 BY_ROAD = {"GN", "SN", "CI", "BF", "NE"}
 STAFF_NAMES = {"caseworker": "Fatoumata Coulibaly", "manager": "Moussa Keïta", "cash": "Seydou Traoré"}
+IN_PROGRESS = [ReturnStep.REGISTERED, ReturnStep.COUNSELLED, ReturnStep.APPLICATION_SIGNED,
+               ReturnStep.DOCUMENTS_REQUESTED]
 # Reintegration assistance a Malian returnee receives after the return (shares close to the 2022
 # annual report: nearly all get cash for immediate needs, most micro-enterprise support and
 # business skills training, a few vocational training), and who gives it.
@@ -61,15 +65,29 @@ IN_PROGRESS = [ReturnStep.REGISTERED, ReturnStep.COUNSELLED, ReturnStep.APPLICAT
 
 
 class _Rows:
+    """Rows waiting to be written, by model; ``flush`` writes them in the order given."""
+
     def __init__(self, ctx: Any) -> None:
         self.ctx = ctx
         self.now = utcnow()
         self.tables: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+        self.written: dict[Any, int] = defaultdict(int)
+        self.replaced: list[tuple[uuid.UUID, uuid.UUID]] = []  # (voided receipt, its replacement)
 
     def add(self, model: Any, **values: Any) -> dict[str, Any]:
         row = {"id": self.ctx.uuid(), "created_at": self.now, "updated_at": self.now, "version": 1, **values}
         self.tables[model].append(row)
         return row
+
+    def flush(self, *models: Any, at_least: int | None = None) -> None:
+        if sum(len(self.tables[m]) for m in models) < (BATCH if at_least is None else at_least):
+            return
+        for model in models:
+            rows = self.tables.pop(model, [])
+            if model is Receipt:  # a receipt points to its replacement, written afterwards
+                self.replaced += [(r["id"], r.pop("replaced_by_id")) for r in rows if "replaced_by_id" in r]
+            self.ctx.insert(model, rows)
+            self.written[model] += len(rows)
 
 
 def _counters(ctx: Any) -> dict[tuple[uuid.UUID, str, int], int]:
@@ -121,8 +139,11 @@ def extend(ctx: Any) -> dict[str, int]:
             best_interest_recorded_on=None, notes=None)
 
     # -- departed returnees ----------------------------------------------------------------
-    departures: dict[tuple[uuid.UUID, dt.date, str], list[tuple[Any, dict, dict]]] = defaultdict(list)
-    for res in ctx.residents:
+    departures: dict[tuple[uuid.UUID, dt.date, str], list[tuple[Any, dict]]] = defaultdict(list)
+    for done, res in enumerate(ctx.residents):
+        rows.flush(ReturnCase, ReturnStepRecord)
+        if done % BATCH == 0:
+            ctx.report(0.5 * done / len(ctx.residents))
         returns = [st for st in res.stays if st.get("departure_reason") == DepartureReason.RETURN]
         for index, stay in enumerate(returns):
             arrival, left = stay["arrival_date"], stay["departure_date"]
@@ -162,14 +183,19 @@ def extend(ctx: Any) -> dict[str, int]:
                 step(case, ReturnStep.ARRIVED, min(left + dt.timedelta(days=2), ctx.today))
             if reintegration:
                 step(case, ReturnStep.REINTEGRATION_STARTED, done)
-            departures[(stay["centre_id"], left, res.nationality)].append((res, case, stay))
+            # What the movements and grants need of the case (the row itself is written soon).
+            departures[(stay["centre_id"], left, res.nationality)].append((res, {
+                key: case[key] for key in ("id", "centre_id", "current_step")}))
+    rows.flush(ReturnCase, ReturnStepRecord, at_least=0)
+    ctx.report(0.5)
 
     # -- movements, grants, receipts ---------------------------------------------------------
     # centre, day, grant, amount, void first, (recipient, role) of a minor's money
-    payments: list[tuple[uuid.UUID, dt.date, dict, int, bool, tuple[str, RecipientRole] | None]] = []
+    payments: list[tuple[uuid.UUID, dt.date, uuid.UUID, int, bool, tuple[str, RecipientRole] | None]] = []
     # Ordered by date, centre code and country (ids differ between databases; codes do not).
     for (centre_id, day, country), travellers in sorted(
             departures.items(), key=lambda kv: (kv[0][1], centres[kv[0][0]].code, kv[0][2])):
+        rows.flush(Movement, MovementCase, CashGrant, ReintegrationAssistance)
         centre = centres[centre_id]
         number = _next(counters, centre_id, "movement", day.year)
         if country == "ML":
@@ -180,9 +206,9 @@ def extend(ctx: Any) -> dict[str, int]:
             legs = [f"{centre.town} → Bamako", f"Bamako → {capital}"] if centre.town != "Bamako" else [
                 f"Bamako → {capital}"]
         # A minor with no adult of their family on board travels with a named escort (the escort rule).
-        unescorted = {res.id for res, _case, _stay in travellers if is_minor(res.date_of_birth, day) and not any(
+        unescorted = {res.id for res, _case in travellers if is_minor(res.date_of_birth, day) and not any(
             other.household_id is not None and other.household_id == res.household_id
-            and is_adult(other.date_of_birth, day) for other, _c, _s in travellers)}
+            and is_adult(other.date_of_birth, day) for other, _c in travellers)}
         escort = rng.choice(["Ibrahim Touré", "Kadiatou Diallo", "Boubacar Maïga"])
         movement = rows.add(
             Movement, centre_id=centre_id, reference=f"{centre.code}-{day.year}-MV-{number:04d}",
@@ -193,7 +219,7 @@ def extend(ctx: Any) -> dict[str, int]:
             escorts=[escort] if len(travellers) > 2 or unescorted else [],
             status=MovementStatus.ARRIVED if (ctx.today - day).days >= 3 else MovementStatus.DEPARTED,
             departed_at=rows.now, arrived_on=day + dt.timedelta(days=2) if (ctx.today - day).days >= 3 else None)
-        for res, case, _stay in travellers:
+        for res, case in travellers:
             rows.add(MovementCase, movement_id=movement["id"], return_case_id=case["id"],
                      escort_required=res.id in unescorted)
             # Money for a minor is handed to the escort, who signs the receipt.
@@ -205,12 +231,12 @@ def extend(ctx: Any) -> dict[str, int]:
                 kinds.append((GrantKind.TRANSPORT, 50_000))
             for kind, amount in kinds:
                 grant = _grant(rows, users, res, case, kind, amount, day, GrantStatus.DISBURSED)
-                payments.append((centre_id, day, grant, amount, rng.random() < 0.02, recipient))
+                payments.append((centre_id, day, grant["id"], amount, rng.random() < 0.02, recipient))
             if case["current_step"] == ReturnStep.REINTEGRATION_STARTED:
                 paid_on = min(day + dt.timedelta(days=rng.randint(10, 20)), ctx.today)
                 grant = _grant(rows, users, res, case, GrantKind.REINTEGRATION, 150_000, paid_on,
                                GrantStatus.DISBURSED, tranche=(1, 2))
-                payments.append((centre_id, paid_on, grant, 150_000, False,
+                payments.append((centre_id, paid_on, grant["id"], 150_000, False,
                                  recipient if is_minor(res.date_of_birth, paid_on) else None))
                 _grant(rows, users, res, case, GrantKind.REINTEGRATION, 150_000, paid_on, GrantStatus.APPROVED,
                        tranche=(2, 2))
@@ -223,9 +249,12 @@ def extend(ctx: Any) -> dict[str, int]:
                                  partner_id=None, partner_name=rng.choice(REINTEGRATION_PARTNERS), note=None,
                                  created_by=users.get("caseworker"))
 
+    rows.flush(Movement, MovementCase, CashGrant, ReintegrationAssistance, at_least=0)
+    ctx.report(0.7)
     order_of = {id(p): i for i, p in enumerate(payments)}
     payments.sort(key=lambda p: (p[1], centres[p[0]].code, order_of[id(p)]))
     for centre_id, day, grant, amount, void_first, recipient in payments:
+        rows.flush(Disbursement, Receipt)
         code = centres[centre_id].code
         if void_first:
             wrong = _pay(rows, counters, code, centre_id, day, grant, users, amount - 5_000, recipient)
@@ -239,9 +268,13 @@ def extend(ctx: Any) -> dict[str, int]:
         else:
             _pay(rows, counters, code, centre_id, day, grant, users, amount, recipient)
 
+    rows.flush(Disbursement, Receipt, at_least=0)
+    ctx.report(0.9)
+
     # -- cases in progress for residents still in a centre -------------------------------------
     in_progress = 0
     for res in ctx.residents:
+        rows.flush(ReturnCase, ReturnStepRecord)
         open_stays = [st for st in res.stays if st["departure_date"] is None]
         if not open_stays or rng.random() > 0.35:
             continue
@@ -261,37 +294,18 @@ def extend(ctx: Any) -> dict[str, int]:
             day += dt.timedelta(days=1)
         in_progress += 1
 
-    order = [ReturnCase, ReturnStepRecord, Movement, MovementCase, CashGrant, Disbursement, Receipt,
-             ReintegrationAssistance]
-    receipts = rows.tables[Receipt]
-    replaced = [(r["id"], r.pop("replaced_by_id")) for r in receipts if "replaced_by_id" in r]
-    for r in receipts:
-        r.setdefault("replaced_by_id", None)
-    for model in order:
-        for table_rows in (rows.tables[model],):
-            _fill_defaults(table_rows)
-            ctx.insert(model, table_rows)
-    if replaced:
+    rows.flush(ReturnCase, ReturnStepRecord, at_least=0)
+    if rows.replaced:
         from sqlalchemy import bindparam, update
 
         table = Receipt.__table__
         ctx.session.connection().execute(
             update(table).where(table.c.id == bindparam("rid")).values(replaced_by_id=bindparam("new")),
-            [{"rid": rid, "new": new} for rid, new in replaced])
+            [{"rid": rid, "new": new} for rid, new in rows.replaced])
     _save_counters(ctx, counters)
-    return {"return_cases": len(rows.tables[ReturnCase]), "movements": len(rows.tables[Movement]),
-            "receipts": len(receipts), "cases_in_progress": in_progress,
-            "reintegration": len(rows.tables[ReintegrationAssistance])}
-
-
-def _fill_defaults(table_rows: list[dict[str, Any]]) -> None:
-    """Bulk inserts need the same keys on every row of a batch."""
-    keys: set[str] = set()
-    for row in table_rows:
-        keys |= row.keys()
-    for row in table_rows:
-        for key in keys:
-            row.setdefault(key, None)
+    return {"return_cases": rows.written[ReturnCase], "movements": rows.written[Movement],
+            "receipts": rows.written[Receipt], "cases_in_progress": in_progress,
+            "reintegration": rows.written[ReintegrationAssistance]}
 
 
 def _grant(rows: _Rows, users: dict, res: Any, case: dict, kind: GrantKind, amount: int, day: dt.date,
@@ -304,11 +318,11 @@ def _grant(rows: _Rows, users: dict, res: Any, case: dict, kind: GrantKind, amou
         planned_by=users.get("caseworker"), approved_by=users.get("manager"), approved_at=approved_at)
 
 
-def _pay(rows: _Rows, counters: dict, code: str, centre_id: uuid.UUID, day: dt.date, grant: dict,
+def _pay(rows: _Rows, counters: dict, code: str, centre_id: uuid.UUID, day: dt.date, grant_id: uuid.UUID,
          users: dict, amount: int, recipient: tuple[str, RecipientRole] | None = None) -> tuple[dict, dict]:
     mobile = rows.ctx.rng.random() < 0.25
     disbursement = rows.add(
-        Disbursement, grant_id=grant["id"], centre_id=centre_id, disbursed_on=day, cash_officer_id=users.get("cash"),
+        Disbursement, grant_id=grant_id, centre_id=centre_id, disbursed_on=day, cash_officer_id=users.get("cash"),
         cash_officer_name=STAFF_NAMES["cash"], method=PaymentMethod.MOBILE_MONEY if mobile else PaymentMethod.CASH,
         mobile_money_reference=f"OM{rows.ctx.rng.randint(10**9, 10**10 - 1)}" if mobile else None, amount=amount,
         received_by_name=recipient[0] if recipient else None, received_by_role=recipient[1] if recipient else None)

@@ -2,7 +2,8 @@
 (vaccinations of children under 5), fit-to-travel before a return, MHPSS sessions and weekly
 group activities, counselling on return options and referrals to partners.
 
-Deterministic from ``ctx.rng``; written with bulk inserts like the rest of the demo.
+Deterministic from ``ctx.rng``; written with bulk inserts like the rest of the demo, a batch at a
+time (100,000 residents make half a million records: they are not all kept in memory).
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from transit_centre.care.enums import (
 )
 from transit_centre.common import fold
 from transit_centre.db.base import utcnow
+from transit_centre.db.bulk import BATCH
 from transit_centre.db.models import Partner, ServiceParticipant, ServiceRecord
 from transit_centre.enums import DepartureReason, ServiceKind, Sex, VulnerabilityKind
 
@@ -54,6 +56,14 @@ def extend(ctx: Any) -> dict[str, int]:
     rows: list[dict[str, Any]] = []
     participants: list[dict[str, Any]] = []
 
+    def flush(at_least: int | None = None) -> None:
+        """Write the records waiting (then the group participants, who point to them)."""
+        if len(rows) + len(participants) >= (BATCH if at_least is None else at_least):
+            ctx.insert(ServiceRecord, rows)
+            ctx.insert(ServiceParticipant, participants)
+            rows.clear()
+            participants.clear()
+
     def base(user: str) -> dict[str, Any]:
         return {"id": ctx.uuid(), "created_at": now, "updated_at": now, "version": 1,
                 "created_by": ctx.users.get(user)}
@@ -80,8 +90,12 @@ def extend(ctx: Any) -> dict[str, int]:
             day += dt.timedelta(days=7)
         activity_days[centre.id] = days
     present_on: dict[tuple[uuid.UUID, dt.date], list[uuid.UUID]] = defaultdict(list)
+    ctx.insert(Partner, partner_rows)
 
-    for res in ctx.residents:
+    for done, res in enumerate(ctx.residents):
+        flush()
+        if done % BATCH == 0:
+            ctx.report(0.9 * done / len(ctx.residents))
         for stay in res.stays:
             arrival, departure = stay["arrival_date"], stay["departure_date"]
             last = min(departure or ctx.today, ctx.today)
@@ -181,6 +195,7 @@ def extend(ctx: Any) -> dict[str, int]:
     # Weekly group activities (MHPSS) and group information sessions on return options.
     order = {c.id: i for i, c in enumerate(ctx.centres)}  # by centre code: ids differ between databases
     for (centre, day), attendees in sorted(present_on.items(), key=lambda item: (order[item[0][0]], item[0][1])):
+        flush()
         if len(attendees) < 3:
             continue
         chosen = rng.sample(attendees, min(len(attendees), rng.randint(5, 15)))
@@ -195,7 +210,5 @@ def extend(ctx: Any) -> dict[str, int]:
         participants.extend({**base("caseworker"), "service_id": record["id"], "resident_id": rid} for rid in info)
         counts["counselling"] += 1
 
-    ctx.insert(Partner, partner_rows)
-    ctx.insert(ServiceRecord, rows)
-    ctx.insert(ServiceParticipant, participants)
+    flush(at_least=0)
     return dict(counts)

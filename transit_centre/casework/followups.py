@@ -13,12 +13,10 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import and_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from transit_centre.casework_enums import FollowUpKind, FollowUpStatus
-from transit_centre.common import Errors, check_version, get
+from transit_centre.common import Errors, check_version, get, upsert_insert
 from transit_centre.db.audit import audit_entry
 from transit_centre.db.base import utcnow
 from transit_centre.db.engine import Database
@@ -112,8 +110,7 @@ def close_follow_up(db: Database, actor: Actor, follow_up_id: uuid.UUID, *, done
 
 def _add_rule_follow_up(session: Session, *, rule: str, source_id: uuid.UUID, resident_id: uuid.UUID,
                         centre_id: uuid.UUID, kind: FollowUpKind, title: str, due: dt.date) -> None:
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = upsert_insert(session)
     now, new_id = utcnow(), uuid.uuid4()
     result = session.execute(insert(FollowUp).values(
         id=new_id, created_at=now, updated_at=now, version=1, resident_id=resident_id,

@@ -118,6 +118,9 @@ class Database:
         )
         audit.install(self._sessions)
         audit.install(self._readonly_sessions)
+        # Set when the database must not be used any more (its file failed the integrity check
+        # run after it was opened): every transaction then raises this error, nothing is written.
+        self.refused: DomainError | None = None
 
     # -- description ------------------------------------------------------------------
     @property
@@ -149,6 +152,8 @@ class Database:
         the account was disabled, or lost a role or a centre, stops at its next action, and a
         temporary password allows only its change (``password_change=True``).
         """
+        if self.refused is not None:
+            raise self.refused
         factory = self._readonly_sessions if readonly else self._sessions
         session = factory()
         session.info["actor"] = actor

@@ -1,35 +1,39 @@
 """Listing and searching residents a page at a time, for the lazy residents table.
 
 Search-as-you-type: the typed text is folded like ``Resident.search_text`` (lower case, no
-accents) and each typed word must begin a word of it ("trao" finds "Traoré"; see
-``db.models.registry.ResidentToken``: an index range, not a scan of the table). Presence ("in the centre tonight") is an EXISTS on an open stay. The query is built
-once (``resident_query``) and used for both the count and the page, so both agree.
+accents) and matched by ``registry.matching`` in tiers: residents where every word begins a
+word ("trao": Traoré) come first, then those where a word occurs inside one ("oul":
+Coulibaly), then misspelt names ("mamadu": Mamadou); each tier is sorted by the chosen column.
+On SQLite the words are looked up in the FTS5 trigram index, on PostgreSQL with pg_trgm.
+Presence ("in the centre tonight") is an EXISTS on an open stay. The query is built once
+(``resident_query``) and used for both the count and the page, so both agree.
 """
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import Session
 
 from transit_centre.ages import age_on
 from transit_centre.common import fold
 from transit_centre.db.engine import Database
-from transit_centre.db.models import Centre, Resident, ResidentToken, Stay, Vulnerability
+from transit_centre.db.models import Centre, Resident, Stay, Vulnerability
 from transit_centre.enums import Sex, VulnerabilityKind
 from transit_centre.errors import PermissionDenied, ValidationError
 from transit_centre.i18n import _
+from transit_centre.registry.matching import PostgresMatch, SqliteMatch, fast_count, fast_page, match_for
 from transit_centre.security.permissions import Actor, Permission
+
+Match = SqliteMatch | PostgresMatch
 
 PRESENCE = ("present", "departed", "all")
 MAX_WORDS = 6
 MAX_LIMIT = 1000
-_PHONEISH = re.compile(r"^[\d+().-]+$")
-_NOT_DIGIT = re.compile(r"\D")
 
 
 @dataclass(frozen=True)
@@ -83,32 +87,11 @@ SORT_KEYS: dict[str, tuple[Any, ...]] = {
 }
 
 
-def _escape(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def search_words(text: str | None) -> list[str]:
     """The folded words of a search (at most six, each at most 64 characters)."""
     printable = "".join(ch for ch in (text or "") if unicodedata.category(ch)[0] != "C")
     words = [w[:64] for w in fold(printable).split() if w]
     return words[:MAX_WORDS]
-
-
-def _prefix(word: str) -> Any:
-    """Residents with a search word starting with ``word`` (an index range on the tokens)."""
-    upper = word[:-1] + chr(min(ord(word[-1]) + 1, 0x10FFFF))
-    return Resident.id.in_(select(ResidentToken.resident_id).where(
-        ResidentToken.token >= word, ResidentToken.token <= upper,
-        ResidentToken.token.like(f"{_escape(word)}%", escape="\\")))
-
-
-def _word_condition(word: str) -> Any:
-    condition = _prefix(word)
-    digits = _NOT_DIGIT.sub("", word)
-    if _PHONEISH.match(word) and digits != word and len(digits) >= 3:
-        # "+223" or "76-12" typed for a phone stored as digits only.
-        condition = or_(condition, _prefix(digits))
-    return condition
 
 
 def _open_stay() -> Any:
@@ -128,18 +111,24 @@ def _centres(actor: Actor, f: ResidentFilter) -> list[uuid.UUID] | None:
     return [centre_id]
 
 
-def resident_query(actor: Actor, f: ResidentFilter, columns: Any) -> Select[Any]:
-    """``SELECT columns FROM resident WHERE <filter>`` for this user and filter."""
+def _check(actor: Actor, f: ResidentFilter) -> None:
     actor.require(Permission.RESIDENT_READ)
     if f.presence not in PRESENCE:
         raise ValidationError({"presence": _("This value is not one of the choices.")})
+
+
+def resident_query(actor: Actor, f: ResidentFilter, columns: Any, match: Match | None = None,
+                   tier: int | None = None) -> Select[Any]:
+    """``SELECT columns FROM resident WHERE <filter>`` for this user and filter; with ``match``
+    (the words of ``f.text``), the residents found in ``tier`` (None: in any tier)."""
+    _check(actor, f)
     query = select(*columns).select_from(Resident)
     centres = _centres(actor, f)
     if centres is not None:
         query = query.where(Resident.centre_id == centres[0] if len(centres) == 1
                             else Resident.centre_id.in_(centres))
-    for word in search_words(f.text):
-        query = query.where(_word_condition(word))
+    if match is not None:
+        query = query.where(match.condition(tier))
     if f.presence == "present":
         # An IN list of the few open stays, not an EXISTS tried on every resident.
         query = query.where(Resident.id.in_(
@@ -166,16 +155,27 @@ def resident_query(actor: Actor, f: ResidentFilter, columns: Any) -> Select[Any]
     return query
 
 
+def _words_only(f: ResidentFilter) -> bool:
+    """Only words and centres: SQLite answers from the search rows without visiting residents."""
+    return f.presence == "all" and not (f.sex or f.vulnerability or f.nationality or f.registered_from
+                                        or f.registered_to)
+
+
+def _count(session: Session, actor: Actor, f: ResidentFilter) -> int:
+    words = search_words(f.text)
+    match = match_for(session, words) if words else None
+    if isinstance(match, SqliteMatch) and _words_only(f):
+        _check(actor, f)
+        return int(session.connection().scalar(fast_count(match, _centres(actor, f))) or 0)
+    return int(session.connection().scalar(resident_query(actor, f, [func.count()], match)) or 0)
+
+
 def count_residents(db: Database, actor: Actor, f: ResidentFilter) -> int:
     """How many residents match (departed = all - present: two cheap counts, not one slow one)."""
-    if f.presence == "departed":
-        every = resident_query(actor, replace(f, presence="all"), [func.count()])
-        present = resident_query(actor, replace(f, presence="present"), [func.count()])
-        with db.transaction(actor, readonly=True) as s:
-            return int(s.scalar(every) or 0) - int(s.scalar(present) or 0)
-    query = resident_query(actor, f, [func.count()])
     with db.transaction(actor, readonly=True) as s:
-        return int(s.scalar(query) or 0)
+        if f.presence == "departed":
+            return _count(s, actor, replace(f, presence="all")) - _count(s, actor, replace(f, presence="present"))
+        return _count(s, actor, f)
 
 
 def _sort_columns(sort_key: str, descending: bool, avoid_index: bool) -> list[Any]:
@@ -189,35 +189,75 @@ def _sort_columns(sort_key: str, descending: bool, avoid_index: bool) -> list[An
     return [c.desc() if descending else c.asc() for c in columns]
 
 
-def page_query(actor: Actor, f: ResidentFilter, sort_key: str = "case_number", descending: bool = False,
-               offset: int = 0, limit: int = 200, *, sqlite: bool = False) -> Select[Any]:
-    """The ids of one page are chosen first (narrow rows), then their columns are read."""
-    if sort_key not in SORT_KEYS:
-        raise ValidationError({"sort": _("This value is not one of the choices.")})
-    offset = max(0, int(offset))
-    limit = max(1, min(int(limit), MAX_LIMIT))
-    centres = _centres(actor, f)
-    # One centre: its (centre, sort column, id) index gives the order cheaply. Several centres:
-    # let SQLite start from the matching words instead of walking every resident in order.
-    filtered = bool(search_words(f.text)) and sqlite and (centres is None or len(centres) > 1)
-    ids = (resident_query(actor, f, [Resident.id])
-           .order_by(*_sort_columns(sort_key, descending, filtered)).offset(offset).limit(limit)).subquery()
+def _page_columns() -> list[Any]:
     present = _open_stay().label("present")
     centre_code = (select(Centre.code).where(Centre.id == Resident.centre_id)
                    .correlate(Resident).scalar_subquery().label("centre_code"))
-    return (select(Resident.id, Resident.case_number, Resident.last_name, Resident.first_name, Resident.sex,
-                   Resident.date_of_birth, Resident.dob_estimated, Resident.nationality, Resident.registered_on,
-                   centre_code, present, Resident.phone)
-            .where(Resident.id.in_(select(ids.c.id)))
+    return [Resident.id, Resident.case_number, Resident.last_name, Resident.first_name, Resident.sex,
+            Resident.date_of_birth, Resident.dob_estimated, Resident.nationality, Resident.registered_on,
+            centre_code, present, Resident.phone]
+
+
+def page_query(actor: Actor, f: ResidentFilter, sort_key: str = "case_number", descending: bool = False,
+               offset: int = 0, limit: int = 200) -> Select[Any]:
+    """A page of the list without search words: the ids of the page are chosen first (narrow
+    rows), then their columns are read."""
+    ids = (resident_query(actor, f, [Resident.id]).order_by(*_sort_columns(sort_key, descending, False))
+           .offset(offset).limit(limit)).subquery()
+    return (select(*_page_columns()).where(Resident.id.in_(select(ids.c.id)))
             .order_by(*_sort_columns(sort_key, descending, False)))
+
+
+def _tier_query(actor: Actor, f: ResidentFilter, match: Match, tier: int, sort_key: str,
+                descending: bool) -> Select[Any]:
+    """The ids found in one tier, in the order of the list."""
+    centres = _centres(actor, f)
+    if isinstance(match, SqliteMatch) and _words_only(f) and sort_key == "case_number":
+        _check(actor, f)
+        return fast_page(match, tier, centres, descending)
+    # One centre: its (centre, sort column, id) index gives the order cheaply. Several centres:
+    # let SQLite start from the matching words instead of walking every resident in order.
+    avoid_index = isinstance(match, SqliteMatch) and (centres is None or len(centres) > 1)
+    return (resident_query(actor, f, [Resident.id], match, tier)
+            .order_by(*_sort_columns(sort_key, descending, avoid_index)))
+
+
+def _matching_rows(session: Session, actor: Actor, f: ResidentFilter, words: list[str], sort_key: str,
+                   descending: bool, offset: int, limit: int) -> list[ResidentRow]:
+    """One page over the tiers in turn (a tier is read only when the ones before it do not
+    fill the page), each tier in one statement: its ids chosen first, then their columns."""
+    match = match_for(session, words)
+    rows: list[ResidentRow] = []
+    skip = offset
+    for tier in match.tiers:
+        wanted = skip + limit - len(rows)
+        ids = _tier_query(actor, f, match, tier, sort_key, descending).limit(wanted).subquery()
+        query = (select(*_page_columns()).where(Resident.id.in_(select(ids.c[0])))
+                 .order_by(*_sort_columns(sort_key, descending, False)))
+        found = [_row(r) for r in session.connection().execute(query)]
+        rows += found[skip:]
+        skip = max(0, skip - len(found))
+        if len(rows) >= limit:
+            break
+    return rows[:limit]
+
+
+def _row(r: Any) -> ResidentRow:
+    return ResidentRow(r.id, r.case_number, r.last_name, r.first_name, r.sex, r.date_of_birth, r.dob_estimated,
+                       r.nationality, r.registered_on, r.centre_code or "", bool(r.present), r.phone)
 
 
 def resident_page(db: Database, actor: Actor, f: ResidentFilter, sort_key: str = "case_number",
                   descending: bool = False, offset: int = 0, limit: int = 200) -> list[ResidentRow]:
-    """One page of the residents list, sorted by ``sort_key`` (see ``SORT_KEYS``)."""
-    query = page_query(actor, f, sort_key, descending, offset, limit, sqlite=db.is_sqlite)
+    """One page of the residents list, sorted by ``sort_key`` (see ``SORT_KEYS``); when
+    searching, prefix matches first, then matches inside a word, then misspelt names."""
+    if sort_key not in SORT_KEYS:
+        raise ValidationError({"sort": _("This value is not one of the choices.")})
+    offset = max(0, int(offset))
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    words = search_words(f.text)
     with db.transaction(actor, readonly=True) as s:
-        return [ResidentRow(r.id, r.case_number, r.last_name, r.first_name, r.sex, r.date_of_birth,
-                            r.dob_estimated, r.nationality, r.registered_on, r.centre_code or "",
-                            bool(r.present), r.phone)
-                for r in s.execute(query)]
+        connection = s.connection()
+        if not words:
+            return [_row(r) for r in connection.execute(page_query(actor, f, sort_key, descending, offset, limit))]
+        return _matching_rows(s, actor, f, words, sort_key, descending, offset, limit)

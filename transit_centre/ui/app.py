@@ -64,7 +64,7 @@ def run(database_url: str | None = None) -> int:
     db = None
     if not is_first_start(database_url):  # first start: the wizard asks where to create it
         try:
-            db = open_database(database_url)
+            db = open_database(database_url, background_check=True)  # checked after the window shows
         except DamagedDatabase as exc:  # never used silently: say so and offer a restore
             from transit_centre.ui.startup_checks import report_damaged_database
 
@@ -90,5 +90,11 @@ def run(database_url: str | None = None) -> int:
     window = open_main_window(db, login.actor)  # noqa: F841 - kept alive while the loop runs
     from transit_centre.ui.startup_checks import start_session
 
-    start_session(window, db, login.actor)  # inactivity lock, daily automatic backup
-    return app.exec()
+    start_session(window, db, login.actor)  # inactivity lock, integrity check, daily automatic backup
+    code = app.exec()
+    from transit_centre.integrity import note_closed
+    from transit_centre.ui.worker import shutdown
+
+    shutdown()  # background tasks end before Python tears Qt down
+    note_closed(db)  # the next start need not wait for the integrity check
+    return code

@@ -1,8 +1,10 @@
-"""What the application does around a signed-in session: a damaged database at start (report it,
-offer a restore), the daily automatic backup and the inactivity lock.
+"""What the application does around a signed-in session: a damaged database (report it, offer a
+restore), the integrity check and the automatic backup in the background, the inactivity lock.
 
 ``ui/app.py`` calls ``report_damaged_database`` when opening fails the integrity check and
-``start_session`` once the main window is shown.
+``start_session`` once the main window is shown: the database, opened without waiting for its
+check when it was closed cleanly (``integrity``), is checked then, and every day; if the check
+fails the database refuses any further use and the application closes after saying so.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from transit_centre import integrity
 from transit_centre.admin.settings import get_setting
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _
@@ -23,7 +26,7 @@ from transit_centre.ui.session_lock import SessionLock
 from transit_centre.ui.worker import run_task
 
 log = logging.getLogger(__name__)
-BACKUP_CHECK_MS = 60 * 60 * 1000  # once an hour: is today's automatic backup made?
+BACKUP_CHECK_MS = 60 * 60 * 1000  # once an hour: integrity check a day old? today's automatic backup made?
 
 
 def report_damaged_database(db_path: Path | None, exc: DomainError, parent: QWidget | None = None) -> int:
@@ -57,33 +60,58 @@ def report_damaged_database(db_path: Path | None, exc: DomainError, parent: QWid
     return 0
 
 
-def run_auto_backup(db, parent: QWidget | None = None):  # noqa: ANN001, ANN201 - Database, Task
-    """Today's automatic backup off the GUI thread; a failure is logged and shown in the status bar."""
-    if not backup.backups_supported(db):
+def run_background_checks(db, parent: QWidget | None = None):  # noqa: ANN001, ANN201 - Database, Task
+    """Off the GUI thread: the integrity check when due (``integrity.background_check_due``),
+    then today's automatic backup. A damaged database ends the session (``database_damaged``);
+    a failed backup is logged and shown in the status bar."""
+    if not backup.backups_supported(db) or db.refused is not None:
         return None
 
+    def work(_report) -> object:  # noqa: ANN001
+        if integrity.background_check_due(db):
+            integrity.check_now(db)  # DamagedDatabase: db refuses any further use
+        return backup.auto_backup(db)
+
     def failed(exc: BaseException) -> None:
+        if isinstance(exc, backup.DamagedDatabase):
+            database_damaged(db, exc, parent)
+            return
         log.error("automatic backup failed: %s", exc)
         status = getattr(parent, "statusBar", None)
         if callable(status):
             status().showMessage(_("The automatic backup failed: {reason}").format(reason=exc), 60_000)
 
-    return run_task(parent, lambda _report: backup.auto_backup(db), None, failed)
+    return run_task(parent, work, None, failed)
+
+
+def database_damaged(db, exc: DomainError, window: QWidget | None) -> None:  # noqa: ANN001 - Database
+    """The check found the open database damaged: nothing more is read or written, the user is
+    told how to restore, and the application quits."""
+    from PySide6.QtWidgets import QApplication
+
+    log.error("the open database failed its integrity check: %s", exc)
+    db.dispose()  # the file may be replaced by a restore
+    if window is not None:
+        window.hide()
+    code = report_damaged_database(db.sqlite_path, exc, window)
+    app = QApplication.instance()
+    if app is not None:
+        app.exit(code or 2)
 
 
 def start_session(window: QWidget, db, actor: Actor) -> SessionLock:  # noqa: ANN001 - Database
-    """Inactivity lock and automatic backups for the main window's lifetime."""
+    """Inactivity lock, integrity check and automatic backups for the main window's lifetime."""
     try:
         minutes = float(get_setting(db, LOCK_MINUTES_KEY) or 0)
     except (KeyError, TypeError, ValueError, DomainError):
         minutes = 10
     lock = SessionLock(window, db, actor, minutes)
     window.session_lock = lock  # type: ignore[attr-defined]
-    run_auto_backup(db, window)
+    run_background_checks(db, window)
     timer = QTimer(window)
     timer.setObjectName("autoBackupTimer")
     timer.setInterval(BACKUP_CHECK_MS)
-    timer.timeout.connect(lambda: run_auto_backup(db, window))
+    timer.timeout.connect(lambda: run_background_checks(db, window))
     timer.start()
     window.backup_timer = timer  # type: ignore[attr-defined]
     return lock

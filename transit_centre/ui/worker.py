@@ -4,6 +4,10 @@
 thread pool; ``report(done, total)`` moves the progress dialog and returns False once the
 user pressed Cancel (the function should then stop). The callbacks run on the GUI thread.
 Callables never touch widgets.
+
+When the application quits while a task still runs, ``shutdown()`` asks the running tasks to
+stop and waits for them; a task that finishes after its signals were deleted (the interpreter
+tearing Qt down) drops its result quietly instead of raising "Signal source has been deleted".
 """
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, SignalInstance
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from transit_centre.errors import DomainError
@@ -39,7 +43,8 @@ class _Runnable(QRunnable):
         self.cancelled = False
 
     def report(self, done: int, total: int) -> bool:
-        self.signals.progress.emit(done, total)
+        if not _emit(lambda: self.signals.progress, done, total):
+            self.cancelled = True  # nobody is left to show the progress or take the result
         return not self.cancelled
 
     def run(self) -> None:
@@ -48,9 +53,20 @@ class _Runnable(QRunnable):
         except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread
             if not isinstance(exc, (DomainError, Cancelled)):
                 log.error("background task failed:\n%s", traceback.format_exc())
-            self.signals.failed.emit(exc)
+            _emit(lambda: self.signals.failed, exc)
         else:
-            self.signals.done.emit(result)
+            _emit(lambda: self.signals.done, result)
+
+
+def _emit(signal: Callable[[], SignalInstance], *values: Any) -> bool:
+    """Emit from the worker thread; False when the signals object is gone (the application is
+    closing and its Qt objects were deleted): the result has nobody to go to."""
+    try:
+        signal().emit(*values)
+    except RuntimeError:  # "Signal source has been deleted"
+        log.debug("background task finished after its receiver was deleted; result dropped")
+        return False
+    return True
 
 
 class Task(QObject):
@@ -112,6 +128,14 @@ class Task(QObject):
             from transit_centre.ui.errors import show_error
 
             show_error(None, exc)
+
+
+def shutdown(timeout_ms: int = 10_000) -> bool:
+    """At quit: ask every running task to stop, then wait for the thread pool (at most
+    ``timeout_ms``). True when no task is left running."""
+    for task in list(Task._live):
+        task.runnable.cancelled = True
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)
 
 
 def run_task(parent: QWidget | None, fn: Callable[[Callable[[int, int], bool]], Any],

@@ -8,6 +8,7 @@ import transit_centre.db.models  # noqa: F401  (registers every table)
 from transit_centre.db.base import Base
 
 from transit_centre.db.base import StrEnum, UTCDateTime
+from transit_centre.db.search_index import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -40,6 +41,7 @@ def run_migrations_online() -> None:
             render_as_batch=is_sqlite,
             compare_type=True,
             render_item=render_item,
+            include_name=include_name,  # the search index is made by db.search_index, not the models
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -13,7 +13,6 @@ from transit_centre.db.models.core import (
     Vulnerability,
 )
 from transit_centre.db.models.services import Partner, ServiceParticipant, ServiceRecord  # noqa: F401
-from transit_centre.db.models.registry import ResidentToken  # noqa: F401
 from transit_centre.db.models.avrr import (  # noqa: F401
     CashGrant, Disbursement, Movement, MovementCase, Receipt, ReintegrationAssistance, ReturnCase,
     ReturnStepRecord,
@@ -26,6 +25,9 @@ from transit_centre.db.models.consolidated import (  # noqa: F401
     ImportedReintegration, ImportedResident, ImportedReturn, ImportedService, ImportedServiceTotal, ImportedStay,
     ImportedVulnerability,
 )
+
+# The text index behind resident search (FTS5 / pg_trgm): made with the tables by create_all too.
+import transit_centre.db.search_index  # noqa: E402,F401
 
 __all__ = [
     "AuditEntry", "Bed", "Centre", "Counter", "Household", "IdentityDocument", "Resident",
