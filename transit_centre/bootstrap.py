@@ -10,16 +10,21 @@ from transit_centre.security.permissions import Actor
 from transit_centre.security.users import seed_roles
 
 
-def open_database(url: str | None = None, *, background_check: bool = False) -> Database:
+def open_database(url: str | None = None, *, background_check: bool = False, key: bytes | None = None) -> Database:
     """Connect, check the file, bring the schema up to date (refusing a newer one), add reference data.
 
     The SQLite file is checked (``PRAGMA quick_check``) before anything writes to it, unless it
     was closed cleanly by the application and is untouched since (``integrity``): then a
     command checks it only when its last check is a week old, and the window
     (``background_check``) checks it after it shows. Raises ``security.backup.DamagedDatabase``
-    when the check fails.
+    when the check fails. ``key``: the key of an encrypted SQLite file (``security.at_rest``
+    unwraps it at sign-in); an encrypted file opened without it is refused with a clear message.
     """
-    db = Database(url)
+    if key is None:
+        from transit_centre.security.at_rest import refuse_locked
+
+        refuse_locked(url)
+    db = Database(url, key=key)
     check_before_use(db, background=background_check)  # a damaged file is refused before anything writes
     upgrade(db)
     with db.transaction(Actor.system()) as s:

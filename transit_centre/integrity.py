@@ -64,6 +64,9 @@ def _write_state(database: Path, state: dict[str, Any]) -> None:
     path = state_path(database)
     partial = path.with_name(path.name + ".partial")
     try:
+        from transit_centre.private_files import private_file
+
+        private_file(partial)
         partial.write_text(json.dumps(state, indent=1), encoding="utf-8")
         os.replace(partial, path)
     except OSError as exc:  # a read-only folder: the file is simply checked at every start
@@ -131,7 +134,7 @@ def check_before_use(db: Database, *, background: bool) -> bool:
     if path is None:
         return False
     weakref.finalize(db, _closed, db.engine, path)  # when it is dropped, or at the latest at exit
-    if not path.exists():  # a new database: nothing to check, and sound when closed cleanly
+    if not path.exists() or path.stat().st_size == 0:  # a new database: nothing to check, sound when closed
         _created.add(path)
         return False
     checked = False

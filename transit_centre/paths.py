@@ -42,7 +42,12 @@ def data_dir() -> Path:
 def log_dir() -> Path:
     override = os.environ.get("TRANSIT_CENTRE_DATA_DIR")
     path = Path(override) / "logs" if override else Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR))
-    path.mkdir(parents=True, exist_ok=True)
+    if not path.is_dir():  # for this user only, like the data folder (a log may name a file or a user)
+        from transit_centre.private_files import make_private_folder
+
+        if override:
+            data_dir()
+        make_private_folder(path)
     return path
 
 
@@ -51,6 +56,6 @@ def default_database_path() -> Path:
 
 
 def backup_dir() -> Path:
-    path = data_dir() / "backups"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    from transit_centre.private_files import make_private_folder
+
+    return make_private_folder(data_dir() / "backups")

@@ -81,3 +81,22 @@ def make_private_folder(path: Path | str) -> Path:
         path.mkdir(parents=True, exist_ok=True)
         restrict_to_owner(path)
     return path
+
+
+def private_file(path: Path | str) -> Path:
+    """Make sure the file ``path`` is readable by its owner only before anything is written to
+    it: created empty with mode 600 when missing; an existing file open to others is narrowed to
+    600 (POSIX). On Windows the file inherits its folder's access list (``make_private_folder``)."""
+    path = Path(path)
+    if not path.exists():
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600))
+        except FileExistsError:
+            pass
+    if sys.platform != "win32":
+        try:
+            if path.stat().st_mode & 0o077:
+                os.chmod(path, 0o600)
+        except OSError as exc:
+            log.warning("could not restrict %s to its owner: %s", path, exc)
+    return path

@@ -26,6 +26,7 @@ from transit_centre.errors import ConflictError, DomainError
 from transit_centre.i18n import _
 
 ENV_URL = "TRANSIT_CENTRE_DATABASE_URL"
+CACHE_KIB = 32 * 1024  # SQLite page cache of each connection (see _sqlite_pragmas)
 
 
 class ActorLike(Protocol):
@@ -51,7 +52,12 @@ def configured_url() -> str:
     return sqlite_url(database_path())
 
 
-def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any, journal: str = "WAL") -> None:
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any, journal: str = "WAL",
+                   key: bytes | None = None) -> None:
+    if key is not None:  # SQLCipher: the key before anything reads the file
+        from transit_centre.db.cipher import apply_key
+
+        apply_key(dbapi_connection, key)
     # Let SQLAlchemy's "begin" hook below decide how transactions start.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -60,6 +66,10 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any, journal: str 
     if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "memory":
         cursor.execute(f"PRAGMA journal_mode={journal}")  # WAL, or DELETE off a local disk (fs.py)
     cursor.execute("PRAGMA synchronous=FULL")
+    # 32 MiB of page cache per connection: the resident search reads a few thousand pages of its
+    # index; kept in memory they are not read (and, SQLCipher, decrypted: 6 µs a page) at every
+    # keystroke. Searches at 100,000 residents: 31 ms encrypted with SQLite's 8 MB, 7 ms with this.
+    cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     cursor.close()
 
 
@@ -93,16 +103,26 @@ def check_account(session: Session, actor: Any, *, password_change: bool = False
 class Database:
     """The application's database: engine, sessions and the transaction boundary."""
 
-    def __init__(self, url: str | None = None, *, echo: bool = False) -> None:
+    def __init__(self, url: str | None = None, *, echo: bool = False, key: bytes | None = None) -> None:
+        """``key``: the 256-bit key of an encrypted (SQLCipher) SQLite file (``security.keyring``
+        unwraps it at sign-in); None for a plain file or a server."""
         self.url = url or configured_url()
         parsed = make_url(self.url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.key = key if self.is_sqlite else None
         kwargs: dict[str, Any] = {"echo": echo, "future": True}
         if self.is_sqlite:
             database = parsed.database
             if database and database != ":memory:":
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
+                from transit_centre.private_files import make_private_folder, private_file
+
+                make_private_folder(Path(database).parent)  # a folder created here: its owner only
+                private_file(database)  # readable by its owner only (its WAL and journal take its mode)
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+            if self.key is not None:
+                from transit_centre.db.cipher import module
+
+                kwargs["module"] = module()
         else:
             kwargs["pool_pre_ping"] = True
         self.engine: Engine = create_engine(self.url, **kwargs)
@@ -110,7 +130,8 @@ class Database:
             from transit_centre.fs import sqlite_journal_mode
 
             journal = sqlite_journal_mode(self.sqlite_path) if self.sqlite_path else "WAL"
-            event.listen(self.engine, "connect", lambda dbapi, record: _sqlite_pragmas(dbapi, record, journal))
+            event.listen(self.engine, "connect",
+                         lambda dbapi, record: _sqlite_pragmas(dbapi, record, journal, self.key), insert=True)
             event.listen(self.engine, "begin", _sqlite_begin)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._readonly_sessions = sessionmaker(
@@ -133,6 +154,10 @@ class Database:
             return None
         database = make_url(self.url).database
         return Path(database) if database and database != ":memory:" else None
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     def describe(self) -> str:
         """File path or server, without the password: what the status bar shows."""
