@@ -184,11 +184,27 @@ def test_postgresql_backups_are_the_servers_job():
     db.dispose()
 
 
+def _admin(db, username="awa", password="un-mot-de-passe-long", roles=None):
+    from transit_centre.enums import Role
+    from transit_centre.security.users import create_user
+
+    create_user(db, Actor.system(), username=username, full_name=username.title(), password=password,
+                roles=roles or [Role.ADMIN])
+
+
 @sqlite_only
 def test_command_line_backup_and_restore(app_db, tmp_path, capsys, monkeypatch):
+    from transit_centre.enums import Role
+
     _add_settings(app_db, 4)
+    _admin(app_db)
+    _admin(app_db, "moussa", roles=[Role.MANAGER])
     url = app_db.url
     app_db.dispose()
+    assert main(["--database", url, "backup", "--to", str(tmp_path / "cli")]) == 2  # who? nobody signed in
+    assert "--user" in capsys.readouterr().err
+    monkeypatch.setenv("TRANSIT_CENTRE_PASSWORD", "un-mot-de-passe-long")
+    monkeypatch.setenv("TRANSIT_CENTRE_USER", "awa")
     assert main(["--database", url, "backup", "--to", str(tmp_path / "cli")]) == 0
     made = backup.list_backups(tmp_path / "cli")
     assert len(made) == 1 and str(made[0].path) in capsys.readouterr().out
@@ -198,6 +214,9 @@ def test_command_line_backup_and_restore(app_db, tmp_path, capsys, monkeypatch):
     app_db.dispose()
     monkeypatch.setattr("builtins.input", lambda _prompt: "n")
     assert main(["--database", url, "restore", str(made[0].path)]) == 1
+    assert _count(app_db.sqlite_path, "after") == 2
+    assert main(["--database", url, "restore", str(made[0].path), "--yes", "--user", "moussa"]) == 2
+    assert "administrat" in capsys.readouterr().err  # only an administrator of the backup restores it
     assert _count(app_db.sqlite_path, "after") == 2
     assert main(["--database", url, "restore", str(made[0].path), "--yes"]) == 0
     assert _count(app_db.sqlite_path, "after") == 0
@@ -214,10 +233,13 @@ def test_backing_up_a_database_that_does_not_exist_is_a_message(tmp_path, capsys
 
 
 @sqlite_only
-def test_a_damaged_database_is_restored_from_the_command_line(tmp_path, capsys):
+def test_a_damaged_database_is_restored_from_the_command_line(tmp_path, capsys, monkeypatch):
     path = tmp_path / "live.sqlite3"
     db = open_database(sqlite_url(path))
     _add_settings(db, 30)
+    _admin(db)
+    monkeypatch.setenv("TRANSIT_CENTRE_PASSWORD", "un-mot-de-passe-long")
+    monkeypatch.setenv("TRANSIT_CENTRE_USER", "awa")
     saved = backup.make_backup(db, tmp_path / "b")
     db.dispose()
     data = bytearray(path.read_bytes())

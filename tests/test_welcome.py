@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from transit_centre.errors import RuleViolation, ValidationError
+from transit_centre.errors import DomainError, RuleViolation, ValidationError
+from transit_centre.security.at_rest import unlock
 from transit_centre.security.users import authenticate
 
 PASSWORD = "un-mot-de-passe-solide"
@@ -94,18 +95,29 @@ def test_wizard_creates_database_in_chosen_folder_with_admin_and_centre(qtbot, q
     wizard.next()
     assert wizard.currentPage() is wizard.admin_page
     assert wizard.admin_page.errors.message("password_again")
-    assert wizard.db is not None  # the database exists (migrated) but holds no account yet
+    path = folder.resolve() / "transit-centre.sqlite3"
+    assert wizard.db is None and not path.exists()  # nothing is left of the attempt
     wizard.admin_page.password_again.setText(PASSWORD)
     wizard.next()
-    assert wizard.currentPage() is wizard.demo_page and wizard.first_run.username == "awa"
+    # The new database is encrypted: its recovery key, shown once, must be said kept before going on.
+    assert wizard.currentPage() is wizard.recovery_page and wizard.first_run.username == "awa"
+    panel = wizard.recovery_page.panel
+    assert panel.code.text() == wizard.first_run.recovery_code and len(panel.code.text()) == 31
+    assert not wizard.button(wizard.WizardButton.NextButton).isEnabled()
+    panel.kept.setChecked(True)
+    assert wizard.button(wizard.WizardButton.NextButton).isEnabled()
+    wizard.next()
+    assert wizard.currentPage() is wizard.demo_page
     assert "awa" in wizard.demo_page.intro.text()
     wizard.accept()  # Finish without demo data
     assert wizard.result() == QDialog.DialogCode.Accepted
     wizard.db.dispose()
 
-    path = folder.resolve() / "transit-centre.sqlite3"
     assert localconfig.database_path() == path and path.exists()
-    db = open_database(localconfig.sqlite_url_for(path))
+    assert b"Awa Diallo" not in path.read_bytes() and not path.read_bytes().startswith(b"SQLite format 3")
+    with pytest.raises(DomainError):  # encrypted: it opens only with a password
+        open_database(localconfig.sqlite_url_for(path))
+    db = unlock(localconfig.sqlite_url_for(path), "awa", PASSWORD)
     actor = authenticate(db, "awa", PASSWORD)
     assert actor.full_name == "Awa Diallo" and site_centre_code(db) == "MOP"
     db.dispose()
@@ -273,3 +285,25 @@ def test_first_run_hostile_input_gives_messages_never_a_crash(db, username, full
         assert str(exc).strip()
     else:  # accepted: then it is a usable account
         assert authenticate(db, result.username, password).username == result.username
+
+
+def test_a_folder_with_an_encrypted_database_goes_to_sign_in_without_opening_it(
+        qtbot, qsettings_isolated, own_data_dir, tmp_path):
+    from transit_centre import localconfig
+    from transit_centre.security.at_rest import create_database, start_key_file
+    from transit_centre.ui.welcome import WelcomeWizard
+
+    folder = tmp_path / "Clé USB"
+    existing = create_database(localconfig.sqlite_url_for(folder / localconfig.DATABASE_FILE))
+    start_key_file(existing, "awa", PASSWORD)
+    existing.dispose()
+    wizard = WelcomeWizard()
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    wizard.database_page.other.setChecked(True)
+    wizard.database_page.folder.setText(str(folder))
+    with qtbot.waitSignal(wizard.accepted, timeout=30_000):
+        wizard.next()
+    assert wizard.existing_encrypted and wizard.db is None and wizard.first_run is None
+    assert localconfig.database_path() == folder.resolve() / localconfig.DATABASE_FILE

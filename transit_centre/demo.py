@@ -129,7 +129,8 @@ def _base(ctx_rng: random.Random, now: dt.datetime) -> dict[str, Any]:
     return {"id": _uuid(ctx_rng), "created_at": now, "updated_at": now, "version": 1}
 
 
-def _ensure_users(session: Session, centres: list[Centre]) -> dict[str, uuid.UUID]:
+def _ensure_users(session: Session, centres: list[Centre], created: list[str] | None = None) -> dict[str, uuid.UUID]:
+    """The demo accounts that do not exist yet (``created`` receives their names)."""
     from transit_centre.db.models import RoleRecord
     from transit_centre.security.users import hash_password, seed_roles
 
@@ -149,6 +150,8 @@ def _ensure_users(session: Session, centres: list[Centre]) -> dict[str, uuid.UUI
         session.add(user)
         session.flush()
         existing[username] = user.id
+        if created is not None:
+            created.append(username)
     return existing
 
 
@@ -208,9 +211,10 @@ def generate(db: Database, residents: int, seed: int = 1, months: int = 12,
     start = today - dt.timedelta(days=int(months * 30.5))
     now = utcnow()
     counts: dict[str, int] = {}
+    created: list[str] = []
     with db.transaction(Actor.system(), audit=False) as s, _large_cache(s, db):
         centres = list(s.scalars(select(Centre).where(Centre.active.is_(True)).order_by(Centre.code)))
-        users = _ensure_users(s, centres)
+        users = _ensure_users(s, centres, created)
         ctx = DemoContext(s, rng, today, start, centres, [], users)
         beds = _ensure_beds(ctx)
         free_beds = {cid: list(b) for cid, b in beds.items()}
@@ -376,6 +380,9 @@ def generate(db: Database, residents: int, seed: int = 1, months: int = 12,
         report(total_work, total_work)
         s.info["audit"] = True
         audit_entry(s, AuditAction.IMPORT, "demo", None, detail=f"demo data: {counts}")
+    from transit_centre.security.at_rest import add_slots
+
+    add_slots(db, {name: DEMO_PASSWORD for name in created})  # the new demo accounts open an encrypted file
     return counts
 
 
@@ -420,12 +427,31 @@ def progress_bar(stream: Any, width: int = 40) -> Callable[[int, int], None]:
     return show
 
 
+def _open_for_demo(args: argparse.Namespace) -> tuple[Database, str | None]:
+    """The database to fill, and the recovery key when it was created now. A new SQLite file is
+    encrypted like any other (its demo accounts open it); an encrypted one opens with ``--user``
+    and its password, else with the demo administrator's public password (unattended)."""
+    from transit_centre.bootstrap import open_database
+    from transit_centre.security import at_rest
+
+    state = at_rest.state_of(args.database)
+    if state is at_rest.DatabaseState.NEW:
+        db = at_rest.create_database(args.database)
+        return db, at_rest.start_key_file(db, "admin", DEMO_PASSWORD)
+    if state is at_rest.DatabaseState.ENCRYPTED:
+        if args.user:
+            from transit_centre.security.signin import command_line_session
+
+            db, _actor = command_line_session(args)
+            return db, None
+        return at_rest.unlock(args.database, "admin", DEMO_PASSWORD), None
+    return open_database(args.database), None
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     import sys
 
-    from transit_centre.bootstrap import open_database
-
-    db = open_database(args.database)
+    db, recovery = _open_for_demo(args)
     counts = generate(db, args.residents, seed=args.seed, months=args.months, progress=progress_bar(sys.stderr))
     print(file=sys.stderr)
     with db.transaction(None, readonly=True) as s:
@@ -434,6 +460,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         where=db.describe(), counts=", ".join(f"{k} {v}" for k, v in counts.items()), total=total))
     print(_("Demo accounts (password {password}): {users}").format(
         password=DEMO_PASSWORD, users=", ".join(u[0] for u in DEMO_USERS)))
+    if recovery:
+        print(_("The database is encrypted; its recovery key (training only): {code}").format(code=recovery))
     return 0
 
 
@@ -442,6 +470,9 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--residents", type=int, default=1000, help=_("number of residents (default 1000)"))
     p.add_argument("--seed", type=int, default=1, help=_("random seed: the same seed gives the same data"))
     p.add_argument("--months", type=int, default=12, help=_("months of history (default 12)"))
+    from transit_centre.security.signin import add_arguments
+
+    add_arguments(p)
     p.set_defaults(handler=_cmd_demo)
 
 

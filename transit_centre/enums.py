@@ -123,6 +123,8 @@ class AuditAction(LabelledEnum):
     IMPORT = ("import", N_("Imported"))
     BACKUP = ("backup", N_("Backup"))
     RESTORE = ("restore", N_("Restore"))
+    # The database's encryption: encrypted, a new recovery key, a key slot recovered.
+    KEYS = ("keys", N_("Database keys"))
     # A service, return step, grant or reintegration record dated before the day it was entered.
     BACKDATED = ("backdated", N_("Back-dated entry"))
 

@@ -31,6 +31,8 @@ class FirstRunResult:
     centre_id: uuid.UUID | None
     centre_code: str
     language: str
+    # The recovery key of a new encrypted database: shown and printed once, stored nowhere.
+    recovery_code: str | None = None
 
 
 def complete_first_run(db: Database, *, username: str, full_name: str, password: str,
@@ -58,12 +60,15 @@ def complete_first_run(db: Database, *, username: str, full_name: str, password:
         raise RuleViolation(_("This database already has accounts: sign in instead."))
     assert centre is not None
     language = language if language in LANGUAGES else "fr"
+    from transit_centre.security.at_rest import start_key_file
+
+    recovery = start_key_file(db, username_ or "", password)  # the key file first: its slot, the recovery key
     user = create_user(db, Actor.system(), username=username_ or "", full_name=full_name,
                        password=password, roles=[Role.ADMIN], centre_ids=[centre.id], language=language)
     admin = Actor(user.id, user.username, user.full_name, frozenset({Role.ADMIN}), frozenset({centre.id}),
                   current_centre_id=centre.id)
     set_setting(db, admin, SITE_CENTRE_KEY, centre.code)
-    return FirstRunResult(user.id, user.username, user.full_name, centre.id, centre.code, language)
+    return FirstRunResult(user.id, user.username, user.full_name, centre.id, centre.code, language, recovery)
 
 
 def site_centre_code(db: Database) -> str:

@@ -29,9 +29,9 @@ from sqlalchemy import select
 
 from transit_centre.db.audit import audit_entry
 from transit_centre.db.engine import Database
-from transit_centre.db.models import Receipt
+from transit_centre.db.models import Centre, Receipt
 from transit_centre.documents import cash, people, returns
-from transit_centre.documents.formatting import NUMERIC, Fmt, reference
+from transit_centre.documents.formatting import NUMERIC, Fmt, letterhead, reference
 from transit_centre.documents.job import Job, Loaded
 from transit_centre.enums import AuditAction
 from transit_centre.errors import DomainError, NeedsConfirmation, ValidationError
@@ -172,6 +172,27 @@ def render_receipts_of_day(db: Database, actor: Actor, centre_id: uuid.UUID, day
     return PrintedDocument("receipt", pdf, f"receipts-{day.isoformat()}-{language}.pdf", title)
 
 
+def render_recovery_sheet(db: Database, actor: Actor, code: str, language: str = "fr") -> PrintedDocument:
+    """The recovery sheet of an encrypted database, printed when its recovery key is made (the
+    code is not stored: it can be printed only then). Audited without the code."""
+    from transit_centre.admin.centres import centre_by_code
+    from transit_centre.admin.first_run import site_centre_code
+    from transit_centre.printing.recovery_sheet import RecoverySheetData, render
+
+    if language not in LANGUAGES:
+        raise ValidationError({"language": _("Unknown language.")})
+    f = Fmt(language)
+    centre = centre_by_code(db, site_centre_code(db)) if site_centre_code(db) else None
+    with db.transaction(actor) as s:
+        head = letterhead(db, actor, s.get(Centre, centre.id) if centre else None, f)
+        audit_entry(s, AuditAction.PRINT, "database", None, detail=f"recovery sheet ({language})")
+    title = f.tr(N_("Database recovery key"))
+    data = RecoverySheetData(head=head, reference=reference(f, title, db.describe(), actor), code=code,
+                             database=db.describe(), made_on=f.date(dt.date.today(), "long"),
+                             made_by=actor.full_name or actor.username)
+    return PrintedDocument("recovery-sheet", render(data, language), f"recovery-key-{language}.pdf", title)
+
+
 __all__ = ["KINDS", "SECRET_KEY", "NeedsConfirmation", "PrintedDocument", "ReceiptCheck", "can_print",
            "document_data", "load_document", "receipt_secret", "receipts_of_day", "render_document",
-           "render_receipts_of_day", "verify_receipt"]
+           "render_receipts_of_day", "render_recovery_sheet", "verify_receipt"]

@@ -49,8 +49,9 @@ def render(data: RecoverySheetData, language: str = "fr") -> bytes:
     for line in (
         _("The database of this centre is encrypted: a stolen laptop or a lost backup shows nothing readable. "
           "Each user's password opens it; this key opens it too, when no password is left."),
-        _("To use it: in the sign-in window choose \u201cI have the recovery key\u201d, or restore a backup with "
-          "the command transit-centre restore FILE and answer with this key. Then give the users new passwords."),
+        _("To use it: in the sign-in window choose \u201cI have the recovery key\u201d and give an account a new "
+          "password, or restore a backup (Administration > Backups, or the command transit-centre restore FILE "
+          "--recovery-key) and answer with this key."),
         _("Anyone who holds this key and a copy of the database can read everything in it. If the sheet is "
           "lost or seen by someone else, an administrator makes a new recovery key (Administration > Backups)."),
     ):

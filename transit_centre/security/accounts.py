@@ -11,7 +11,6 @@ import secrets
 import uuid
 from collections.abc import Iterable
 
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,12 +26,12 @@ from transit_centre.i18n import _
 from transit_centre.security.permissions import Actor, Permission
 from transit_centre.security.users import (
     UserView,
-    _hasher,
     _roles,
     _view,
     record_failed_password,
     hash_password,
     parse_roles,
+    password_matches,
     password_problem,
 )
 
@@ -138,6 +137,10 @@ def set_user_active(db: Database, actor: Actor, user_id: uuid.UUID, active: bool
             if active:
                 user.failed_logins, user.locked_until = 0, None
         s.flush()
+        if not active:
+            from transit_centre.security.at_rest import drop_slot
+
+            drop_slot(db, user.username)  # its password no longer opens the database file either
         return _view(user)
 
 
@@ -158,6 +161,10 @@ def reset_password(db: Database, actor: Actor, user_id: uuid.UUID, temporary_pas
         user.must_change_password = True
         user.failed_logins, user.locked_until = 0, None
         s.flush()
+        if user.active:
+            from transit_centre.security.at_rest import follow_password
+
+            follow_password(db, user.username, temporary_password)
         return _view(user)
 
 
@@ -188,14 +195,15 @@ def change_own_password(db: Database, actor: Actor, current_password: str, new_p
         user = _user(s, actor.user_id)
         if user.locked_until and user.locked_until > utcnow():
             raise DomainError(_("Too many wrong passwords: try again later."), "current_password")
-        try:
-            _hasher.verify(user.password_hash, current_password or "")
-        except (VerifyMismatchError, VerificationError, InvalidHashError, UnicodeEncodeError):
+        if not password_matches(user.password_hash, current_password):
             wrong = True
         else:
             user.password_hash = hash_password(new_password)
             user.must_change_password = False
             s.flush()
+            from transit_centre.security.at_rest import follow_password
+
+            follow_password(db, user.username, new_password)
     if wrong:  # counted toward the lockout and audited, like a wrong password at sign-in
         record_failed_password(db, actor.user_id, actor.username, "password change")
         raise DomainError(_("The current password is wrong."), "current_password")

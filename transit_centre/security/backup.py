@@ -8,6 +8,12 @@ rotated, keeping 7 daily and 4 weekly copies; manual backups are kept until dele
 A restore checks the backup first (opens, ``PRAGMA integrity_check``, a known schema version,
 the expected tables), keeps the replaced database under a time-stamped name, then asks for a
 restart. On PostgreSQL, backups are the server's job (``pg_dump``); the feature is turned off.
+
+An encrypted database (``security.at_rest``) gives encrypted backups: the copy is made page by
+page under the same key, and the key file is copied beside it (``<backup>.keys``), so a backup
+opens with a password its accounts had on the day it was made, or with the recovery key. A
+restore asks for one of them (``unlock_backup``). Backup files are readable by their owner
+only; a ``.partial`` left by an interrupted backup is deleted by the next backup.
 """
 from __future__ import annotations
 
@@ -22,12 +28,14 @@ from pathlib import Path
 
 from transit_centre.admin.settings import get_setting, register_default
 from transit_centre.db.audit import audit_entry
+from transit_centre.db.cipher import db_errors
 from transit_centre.db.engine import Database, sqlite_url
 from transit_centre.enums import AuditAction
 from transit_centre.errors import DomainError
 from transit_centre.fs import sqlite_uri
 from transit_centre.i18n import _
 from transit_centre.paths import backup_dir
+from transit_centre.security import keyring
 from transit_centre.security.permissions import Actor, Permission
 
 log = logging.getLogger(__name__)
@@ -38,6 +46,7 @@ register_default(FOLDER_KEY, "")  # empty: the backups folder in the user's data
 PREFIX = "transit-centre-"
 SUFFIX = ".sqlite3"
 _NAME = re.compile(r"^transit-centre-(\d{8})-(\d{6})-(auto|manual)\.sqlite3$")
+STALE_PARTIAL = dt.timedelta(hours=1)  # an interrupted backup's leftover (one in progress is newer)
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 # Tables every Transit Centre database has had since the first release.
@@ -151,18 +160,27 @@ def backups_to_delete(backups: list[BackupInfo], daily: int = KEEP_DAILY,
     return [b for b in autos if b.path not in keep]
 
 
-def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
+def _connect(path: Path, *, readonly: bool, key: bytes | None = None) -> sqlite3.Connection:
     """Read-only for backups (never touched); read-write for the live WAL database, whose
-    shared-memory file a read-only connection might not be allowed to create."""
+    shared-memory file a read-only connection might not be allowed to create. ``key``: the
+    SQLCipher key of an encrypted file."""
+    from transit_centre.db.cipher import connect
+
     if readonly:
-        return sqlite3.connect(sqlite_uri(path), uri=True, timeout=30)  # local, mapped drive or UNC
-    return sqlite3.connect(str(path), timeout=30)
+        return connect(sqlite_uri(path), key, uri=True)  # local, mapped drive or UNC
+    return connect(path, key)
 
 
-def _copy(source: Path, target: Path, report: Progress | None, *, readonly: bool = False) -> None:
-    """Online backup of ``source`` into a new file ``target`` (single file, no WAL)."""
-    src = _connect(source, readonly=readonly)
-    dst = sqlite3.connect(str(target))
+def _copy(source: Path, target: Path, report: Progress | None, *, readonly: bool = False,
+          key: bytes | None = None) -> None:
+    """Online backup of ``source`` into a new file ``target`` (single file, no WAL), encrypted
+    under ``key`` when the source is, readable by its owner only."""
+    from transit_centre.db.cipher import connect
+    from transit_centre.private_files import private_file
+
+    src = _connect(source, readonly=readonly, key=key)
+    private_file(target)
+    dst = connect(target, key)
     try:
         def progress(_status: int, remaining: int, total: int) -> None:
             if report is not None and not report(total - remaining, total):
@@ -201,16 +219,19 @@ def make_backup(db: Database, folder: Path | None = None, *, kind: str = "manual
     except OSError as exc:
         raise DomainError(_("The backup folder {folder} cannot be used: {reason}").format(
             folder=folder, reason=exc.strerror or exc)) from exc
+    remove_stale_partials(folder)
     target = _unique(folder / f"{PREFIX}{_timestamp(now)}-{kind}{SUFFIX}")
     partial = target.with_name(target.name + ".partial")
     try:
-        _copy(source, partial, report)
-        problem = _integrity(partial, quick=True)
+        _copy(source, partial, report, key=db.key)
+        problem = _integrity(partial, quick=True, key=db.key)
         if problem:
             raise DomainError(_("The backup copy is damaged ({problem}); the database itself may be "
                                 "damaged.").format(problem=problem))
+        if db.key is not None:  # the slots of the day, so the backup opens without this laptop
+            _copy_key_file(keyring.key_file(source), keyring.key_file(target))
         os.replace(partial, target)
-    except sqlite3.Error as exc:
+    except db_errors() as exc:
         raise DomainError(_("The backup failed: {reason}").format(reason=exc)) from exc
     except OSError as exc:
         raise DomainError(_("The backup could not be written to {folder}: {reason}").format(
@@ -221,6 +242,43 @@ def make_backup(db: Database, folder: Path | None = None, *, kind: str = "manual
     assert info is not None
     log.info("backup written: %s", target)
     return info
+
+
+def _copy_key_file(source: Path, target: Path) -> None:
+    from transit_centre.private_files import private_file
+
+    private_file(target)
+    with source.open("rb") as src, target.open("wb") as dst:
+        dst.write(src.read())
+        dst.flush()
+        os.fsync(dst.fileno())
+
+
+def stale_partials(folder: Path, now: dt.datetime | None = None) -> list[Path]:
+    """Half-written backups (``.partial``) an interruption left behind, older than an hour."""
+    if not folder.is_dir():
+        return []
+    limit = (now or dt.datetime.now()).timestamp() - STALE_PARTIAL.total_seconds()
+    found = []
+    for path in folder.glob(f"{PREFIX}*{SUFFIX}.partial"):
+        try:
+            if path.stat().st_mtime < limit:
+                found.append(path)
+        except OSError:
+            continue
+    return found
+
+
+def remove_stale_partials(folder: Path, now: dt.datetime | None = None) -> list[Path]:
+    removed = []
+    for path in stale_partials(folder, now):
+        try:
+            path.unlink()
+            removed.append(path)
+            log.warning("removed an interrupted backup: %s", path)
+        except OSError:
+            log.warning("could not remove the interrupted backup %s", path)
+    return removed
 
 
 def backup_database(db: Database, actor: Actor, folder: Path | None = None,
@@ -239,6 +297,7 @@ def rotate(folder: Path) -> list[Path]:
     for b in backups_to_delete(list_backups(folder)):
         try:
             b.path.unlink()
+            keyring.key_file(b.path).unlink(missing_ok=True)
             deleted.append(b.path)
         except OSError:
             log.warning("could not delete old backup %s", b.path)
@@ -265,15 +324,15 @@ def auto_backup(db: Database, now: dt.datetime | None = None) -> BackupInfo | No
 
 # --- integrity -------------------------------------------------------------------------------
 
-def _integrity(path: Path, *, quick: bool, readonly: bool = True) -> str | None:
+def _integrity(path: Path, *, quick: bool, readonly: bool = True, key: bytes | None = None) -> str | None:
     """None when the file is a sound SQLite database, else SQLite's first complaint."""
     try:
-        conn = _connect(path, readonly=readonly)
-    except sqlite3.Error as exc:
+        conn = _connect(path, readonly=readonly, key=key)
+    except db_errors() as exc:
         return str(exc)
     try:
         rows = conn.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check").fetchall()
-    except sqlite3.DatabaseError as exc:
+    except db_errors() as exc:
         return str(exc)
     finally:
         conn.close()
@@ -292,7 +351,7 @@ def check_integrity(db: Database) -> None:
     path = db.sqlite_path
     if path is None or not path.exists():
         return
-    problem = _integrity(path, quick=True, readonly=False)
+    problem = _integrity(path, quick=True, readonly=False, key=db.key)
     if problem:
         log.error("database %s failed its integrity check: %s", path, problem)
         try:
@@ -306,11 +365,12 @@ def check_integrity(db: Database) -> None:
         ).format(path=path, problem=problem, folder=folder))
 
 
-def check_backup(path: Path) -> str:
+def check_backup(path: Path, key: bytes | None = None) -> str:
     """Check a backup before it replaces anything; returns its schema revision.
 
     Raises ``DomainError`` saying what is wrong: not a database, damaged, from a newer
-    version of the application, or not a Transit Centre database.
+    version of the application, or not a Transit Centre database. ``key``: an encrypted
+    backup's key (``unlock_backup``).
     """
     from alembic.script import ScriptDirectory
 
@@ -319,11 +379,14 @@ def check_backup(path: Path) -> str:
     path = Path(path)
     if not path.is_file():
         raise DomainError(_("The file {path} does not exist.").format(path=path))
-    problem = _integrity(path, quick=False)
+    if key is None and not keyring.is_plain_sqlite(path):
+        raise DomainError(_("The backup {name} is encrypted: give a password of that day or the recovery key.")
+                          .format(name=path.name))
+    problem = _integrity(path, quick=False, key=key)
     if problem:
         raise DomainError(_("The file {name} is not a usable backup: {problem}").format(
             name=path.name, problem=problem))
-    conn = _connect(path, readonly=True)
+    conn = _connect(path, readonly=True, key=key)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         missing = CORE_TABLES - tables
@@ -331,7 +394,7 @@ def check_backup(path: Path) -> str:
             raise DomainError(_("The file {name} is not a Transit Centre database (missing: {tables}).")
                               .format(name=path.name, tables=", ".join(sorted(missing))))
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError as exc:
+    except db_errors() as exc:
         raise DomainError(_("The file {name} is not a usable backup: {problem}").format(
             name=path.name, problem=exc)) from exc
     finally:
@@ -347,22 +410,92 @@ def check_backup(path: Path) -> str:
     return str(row[0])
 
 
-def restore_file(target: Path, backup: Path, now: dt.datetime | None = None) -> RestoreResult:
+@dataclass(frozen=True)
+class BackupKey:
+    """What opens a backup: its key (None for a plain backup) and the key file that held it."""
+    key: bytes | None
+    key_file: Path | None
+
+
+def unlock_backup(backup: Path, *, username: str = "", password: str = "", recovery_code: str = "",
+                  fallback: Path | None = None) -> BackupKey:
+    """The key of an encrypted backup, from its key file (``<backup>.keys``, else the key file
+    ``fallback``: the database's own) with an account's password of that day or the recovery
+    key. A plain backup (from before encryption) needs neither."""
+    backup = Path(backup)
+    if keyring.is_plain_sqlite(backup):
+        return BackupKey(None, None)
+    own = keyring.key_file(backup)
+    holder = own if own.is_file() else fallback
+    if holder is None or not holder.is_file():
+        raise DomainError(_("The key file of the backup {name} is missing: copy {keys} beside it.").format(
+            name=backup.name, keys=own.name))
+    database = Path(str(holder)[:-len(keyring.SUFFIX)])  # the keyring names files by their database
+    key = (keyring.unlock_with_recovery(database, recovery_code) if recovery_code
+           else keyring.unlock(database, username, password))
+    return BackupKey(key, holder)
+
+
+def authorise_restore(backup: Path, opened: BackupKey, username: str, password: str) -> None:
+    """Whoever restores a backup is an active administrator in that backup (their password of
+    that day), unless they hold the recovery key. Same answer whatever is wrong."""
+    from transit_centre.security.users import _DUMMY_HASH, password_matches
+
+    refused = DomainError(_("Wrong user name or password, or this account is not an administrator in the backup "
+                            "{name}.").format(name=Path(backup).name))
+    conn = _connect(Path(backup), readonly=True, key=opened.key)
+    try:
+        row = conn.execute(
+            "SELECT u.password_hash FROM app_user u JOIN user_role ur ON ur.user_id = u.id JOIN role r "
+            "ON r.id = ur.role_id WHERE u.username = ? AND u.active AND r.code = 'admin'",
+            ((username or "").strip().lower(),)).fetchone()
+    except db_errors() as exc:
+        raise DomainError(_("The file {name} is not a usable backup: {problem}").format(
+            name=Path(backup).name, problem=exc)) from exc
+    finally:
+        conn.close()
+    if not password_matches(row[0] if row else _DUMMY_HASH, password) or row is None:
+        raise refused
+
+
+def open_for_restore(backup: Path, target: Path, *, username: str = "", password: str = "",
+                     recovery_code: str = "") -> BackupKey:
+    """Who restores, checked, and the backup's key: an administrator of the backup with their
+    password of that day, or the recovery key (of the backup; for a plain backup from before
+    encryption, of the database it replaces)."""
+    fallback = keyring.key_file(Path(target))
+    opened = unlock_backup(backup, username=username, password=password, recovery_code=recovery_code,
+                           fallback=fallback)
+    if not recovery_code:
+        authorise_restore(backup, opened, username, password)
+    elif opened.key is None:  # a plain backup opens without a key: the code must be the database's
+        if not fallback.is_file():
+            raise DomainError(_("This backup is not encrypted: an administrator of the backup restores it with "
+                                "their user name and password."))
+        keyring.unlock_with_recovery(Path(target), recovery_code)
+    return opened
+
+
+def restore_file(target: Path, backup: Path, now: dt.datetime | None = None,
+                 opened: BackupKey | None = None) -> RestoreResult:
     """Replace the database file ``target`` by ``backup`` once the backup has passed its checks.
 
-    The replaced database (with its WAL file) is renamed ``<name>.replaced-<timestamp>``, so
-    nothing is lost. No connection to ``target`` may be open (dispose the engine first).
+    The replaced database (with its WAL file and key file) is renamed
+    ``<name>.replaced-<timestamp>``, so nothing is lost. No connection to ``target`` may be open
+    (dispose the engine first). ``opened``: an encrypted backup's key (``unlock_backup``); its
+    key file becomes the database's (the passwords of the day the backup was made).
     """
+    key = opened.key if opened is not None else None
     backup, target = Path(backup).resolve(), Path(target).resolve()
     if backup == target:
         raise DomainError(_("This file is the database in use; choose a backup."))
-    check_backup(backup)
+    check_backup(backup, key)
     target.parent.mkdir(parents=True, exist_ok=True)
     incoming = target.with_name(target.name + ".restoring")
     incoming.unlink(missing_ok=True)
     try:
-        _copy(backup, incoming, None, readonly=True)
-        problem = _integrity(incoming, quick=True)
+        _copy(backup, incoming, None, readonly=True, key=key)
+        problem = _integrity(incoming, quick=True, key=key)
         if problem:
             raise DomainError(_("The copy of the backup is damaged ({problem}); nothing was replaced.")
                               .format(problem=problem))
@@ -371,7 +504,7 @@ def restore_file(target: Path, backup: Path, now: dt.datetime | None = None) -> 
         if target.exists():
             kept = _unique(target.with_name(f"{target.name}.replaced-{_timestamp(now)}"))
             try:
-                for suffix in ("", "-wal", "-shm"):
+                for suffix in ("", "-wal", "-shm", keyring.SUFFIX):
                     src = Path(str(target) + suffix)
                     if src.exists():
                         dst = Path(str(kept) + suffix)
@@ -386,11 +519,16 @@ def restore_file(target: Path, backup: Path, now: dt.datetime | None = None) -> 
                     reason=exc.strerror or exc)) from exc
         else:
             os.replace(incoming, target)
-    except sqlite3.Error as exc:
+        if opened is not None and opened.key_file is not None:
+            source_keys = opened.key_file
+            if kept is not None and source_keys == keyring.key_file(target):
+                source_keys = Path(str(kept) + keyring.SUFFIX)  # moved aside with the replaced database
+            _copy_key_file(source_keys, keyring.key_file(target))
+    except db_errors() as exc:
         raise DomainError(_("The restore failed: {reason}").format(reason=exc)) from exc
     finally:
         incoming.unlink(missing_ok=True)
-    restored = Database(sqlite_url(target))
+    restored = Database(sqlite_url(target), key=key)
     try:
         with restored.transaction(Actor.system()) as s:
             audit_entry(s, AuditAction.RESTORE, "database", None,
@@ -402,11 +540,11 @@ def restore_file(target: Path, backup: Path, now: dt.datetime | None = None) -> 
     return RestoreResult(backup, kept)
 
 
-def restore_backup(db: Database, actor: Actor, backup: Path) -> RestoreResult:
+def restore_backup(db: Database, actor: Actor, backup: Path, opened: BackupKey | None = None) -> RestoreResult:
     """An administrator restores a backup over the database in use; restart afterwards."""
     actor.require(Permission.BACKUP)
     actor.require(Permission.SETTINGS_ADMIN)
     target = _sqlite_file(db)
-    check_backup(Path(backup))
+    check_backup(Path(backup), opened.key if opened else None)
     db.dispose()
-    return restore_file(target, Path(backup))
+    return restore_file(target, Path(backup), opened=opened)

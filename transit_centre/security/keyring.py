@@ -51,21 +51,13 @@ def key_file(database: Path) -> Path:
 def is_encrypted(database: Path) -> bool:
     """An encrypted database: a key file beside it, and no plain SQLite header in the file."""
     database = Path(database)
-    if not key_file(database).is_file():
-        return False
-    try:
-        with database.open("rb") as handle:
-            return handle.read(16) != b"SQLite format 3\0"
-    except OSError:
-        return True  # a key file without its database: treated as encrypted (restore it)
+    return key_file(database).is_file() and not is_plain_sqlite(database)
 
 
 def is_plain_sqlite(database: Path) -> bool:
-    try:
-        with Path(database).open("rb") as handle:
-            return handle.read(16) == b"SQLite format 3\0"
-    except OSError:
-        return False
+    from transit_centre.db.cipher import is_plain
+
+    return is_plain(database)
 
 
 def new_key() -> bytes:
@@ -164,6 +156,15 @@ def remove_slot(database: Path, username: str) -> None:
         write(database, content)
 
 
+def set_recovery(database: Path, key: bytes) -> str:
+    """Replace the recovery slot (the printed sheet was lost or seen): returns the new code."""
+    content = read(database)
+    code = new_recovery_code()
+    content["slots"][RECOVERY] = _wrap(key, _normalise_recovery(code), RECOVERY)
+    write(database, content)
+    return code
+
+
 def slot_users(database: Path) -> set[str]:
     return {name for name in read(database)["slots"] if name != RECOVERY}
 
@@ -194,8 +195,8 @@ def unlock(database: Path, username: str, password: str) -> bytes:
         _count_failure(database, content, name, now, "unknown user name" if slot is None else
                        "locked" if locked else "wrong password")
         raise _refused()
-    if state:
-        content["failures"].pop(name, None)
+    if state.get("count") or state.get("locked_until"):  # the count starts again; what failed stays to be audited
+        state["count"], state["locked_until"] = 0, None
         write(database, content)
     return key
 
@@ -244,5 +245,5 @@ def _dummy_slot() -> dict[str, Any]:
     return _wrap(secrets.token_bytes(32), secrets.token_hex(16), "#dummy")
 
 __all__ = ["FORMAT", "KeyError_", "RECOVERY", "create", "is_encrypted", "is_plain_sqlite", "key_file", "new_key",
-           "new_recovery_code", "read", "remove_slot", "set_slot", "slot_users", "take_pending_failures", "unlock",
+           "new_recovery_code", "read", "remove_slot", "set_recovery", "set_slot", "slot_users", "take_pending_failures", "unlock",
            "unlock_with_recovery", "write"]

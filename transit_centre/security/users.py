@@ -60,6 +60,13 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def password_matches(stored_hash: str, password: str | None) -> bool:
+    try:
+        return bool(_hasher.verify(stored_hash, password or ""))
+    except (VerifyMismatchError, VerificationError, InvalidHashError, UnicodeEncodeError):
+        return False
+
+
 # Passwords everybody knows here: the demo accounts' (printed in the README) and the words of
 # the application, tried first by anyone guessing.
 KNOWN_PASSWORDS = frozenset({"transit-demo"})
@@ -189,6 +196,9 @@ def create_user(db: Database, actor: Actor, *, username: str, full_name: str, pa
         user.centres = [get(s, Centre, cid, _("centre")) for cid in centre_ids]
         s.add(user)
         s.flush()
+        from transit_centre.security.at_rest import follow_password
+
+        follow_password(db, user.username, password)  # the account's key slot (encrypted database)
         return _view(user)
 
 
