@@ -192,15 +192,17 @@ def test_cli_print_writes_the_pdf(db, demo, tmp_path, monkeypatch, capsys):
     from transit_centre import cli
 
     monkeypatch.setattr("transit_centre.bootstrap.open_database", lambda url=None: db)
+    monkeypatch.setenv("TRANSIT_CENTRE_USER", "cash")  # the demo's cash officer signs in
+    monkeypatch.setenv("TRANSIT_CENTRE_PASSWORD", "transit-demo")
     out = tmp_path / "recu.pdf"
-    assert cli.main(["print", "receipt", demo["receipt"], "--lang", "fr", "--out", str(out)]) == 0
+    assert cli.main(["--database", db.url, "print", "receipt", demo["receipt"], "--lang", "fr", "--out", str(out)]) == 0
     assert demo["receipt"] in text_of(out.read_bytes())
-    assert cli.main(["print", "receipt", "NOPE-1", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert cli.main(["--database", db.url, "print", "receipt", "NOPE-1", "--out", str(tmp_path / "x.pdf")]) == 2
     assert not (tmp_path / "x.pdf").exists()
     data, _stem = documents.load_document(db, Actor.system(), "receipt", demo["receipt"], "fr")
-    assert cli.main(["verify-receipt", data.qr_payload]) == 0
+    assert cli.main(["--database", db.url, "verify-receipt", data.qr_payload]) == 0
     flipped = data.qr_payload[:-1] + ("1" if data.qr_payload[-1] == "0" else "0")
-    assert cli.main(["verify-receipt", flipped]) == 1
+    assert cli.main(["--database", db.url, "verify-receipt", flipped]) == 1
 
 
 def test_receipt_secret_is_created_once_hidden_and_never_logged(db):

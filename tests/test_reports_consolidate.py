@@ -31,6 +31,8 @@ from transit_centre.reports.sources import Period
 from transit_centre.reports.stats import period_statistics
 from transit_centre.security.permissions import Actor
 
+PASSWORD = "un-mot-de-passe-solide"
+
 
 @pytest.fixture(autouse=True)
 def english():
@@ -214,33 +216,50 @@ def test_consolidated_annual_report_workbook(hq, exports, make_actor, tmp_path):
     assert {r[0] for r in listing.iter_rows(min_row=3, values_only=True)} == {"GAO", "KAY"}
 
 
-def test_command_line_round_trip(db, centres, tmp_path, capsys):
+def test_command_line_round_trip(db, centres, tmp_path, capsys, monkeypatch):
     from alembic import command
 
     from transit_centre.db.migrate import alembic_config
+    from transit_centre.security import at_rest
+    from transit_centre.security.users import create_user
 
     load(db, centres)
     command.stamp(alembic_config(db), "head")  # the fixture made the schema without migrations
-    hq = Database(sqlite_url(tmp_path / "hq-cli.sqlite3"))  # made by the command, through migrations
+    create_user(db, Actor.system(), username="awa", full_name="Awa Diallo", password=PASSWORD, roles=[Role.ADMIN])
+    create_user(db, Actor.system(), username="moussa", full_name="Moussa Keïta", password=PASSWORD,
+                roles=[Role.MANAGER], centre_ids=[centres["GAO"]])
+    hq = at_rest.create_database(sqlite_url(tmp_path / "hq-cli.sqlite3"))  # encrypted, through migrations
+    at_rest.start_key_file(hq, "siege", PASSWORD)
+    create_user(hq, Actor.system(), username="siege", full_name="Siège", password=PASSWORD, roles=[Role.ADMIN])
+    create_user(hq, Actor.system(), username="aminata", full_name="Aminata Cissé", password=PASSWORD,
+                roles=[Role.HQ])
+    # Passwords come from the environment (or a file, or a prompt), never from an argument.
+    monkeypatch.setenv("TRANSIT_CENTRE_PASSWORD", PASSWORD)
+    monkeypatch.setenv("TRANSIT_CENTRE_HQ_KEY_PASSWORD", "mot-de-passe-du-siege")
     keys = tmp_path / "keys"
-    assert main(["hq-keygen", "--out", str(keys), "--password", "mot-de-passe-du-siege"]) == 0
-    assert main(["--database", db.url, "export", "--month", "2026-10", "--centre", "gao", "--out",
-                 str(tmp_path / "GAO-oct.xlsx"), "--encrypt-for", str(keys / "hq_public_key.pem")]) == 0
+    assert main(["hq-keygen", "--out", str(keys)]) == 0
+    centre = ["--database", db.url]
+    siege = ["--database", hq.url]
+    assert main([*centre, "export", "--month", "2026-10", "--centre", "gao", "--out",
+                 str(tmp_path / "GAO-oct.xlsx"), "--encrypt-for", str(keys / "hq_public_key.pem")]) == 2
+    assert "--user" in capsys.readouterr().err  # nobody signed in: nothing exported
+    assert main([*centre, "export", "--month", "2026-10", "--centre", "gao", "--out", str(tmp_path / "GAO-oct.xlsx"),
+                 "--encrypt-for", str(keys / "hq_public_key.pem"), "--user", "moussa"]) == 0
     package = tmp_path / "GAO-oct.zip.enc"
     assert package.exists() and (tmp_path / "GAO-oct.xlsx").exists()
-    assert main(["--database", hq.url, "import-export", str(package), "--key", str(keys / "hq_private_key.pem"),
-                 "--password", "mot-de-passe-du-siege"]) == 3  # GAO's key is not registered yet
+    assert main([*siege, "import-export", str(package), "--key", str(keys / "hq_private_key.pem"),
+                 "--user", "aminata"]) == 3  # GAO's key is not registered yet
     assert "No key is registered for centre GAO" in capsys.readouterr().err
-    assert main(["--database", db.url, "centre-key", "--centre", "GAO", "--out", str(tmp_path / "gao.key")]) == 0
+    assert main([*centre, "centre-key", "--centre", "GAO", "--out", str(tmp_path / "gao.key"), "--user", "moussa"]) == 0
     fingerprint = capsys.readouterr().out.rsplit(": ", 1)[1].strip()
-    assert main(["--database", hq.url, "register-centre-key", str(tmp_path / "gao.key"), "--fingerprint",
-                 "0000 0000 0000 0000"]) == 2  # a fingerprint read out wrong: refused
-    assert main(["--database", hq.url, "register-centre-key", str(tmp_path / "gao.key"), "--fingerprint",
-                 fingerprint]) == 0
-    assert main(["--database", hq.url, "import-export", str(package)]) == 3
+    assert main([*siege, "register-centre-key", str(tmp_path / "gao.key"), "--fingerprint",
+                 "0000 0000 0000 0000", "--user", "aminata"]) == 2  # a fingerprint read out wrong: refused
+    assert main([*siege, "register-centre-key", str(tmp_path / "gao.key"), "--fingerprint",
+                 fingerprint, "--user", "aminata"]) == 0
+    assert main([*siege, "import-export", str(package), "--user", "aminata"]) == 3
     assert "encrypted" in capsys.readouterr().err
-    assert main(["--database", hq.url, "import-export", str(package), "--key", str(keys / "hq_private_key.pem"),
-                 "--password", "mot-de-passe-du-siege"]) == 0
-    assert main(["--database", hq.url, "consolidated-report", "--year", "2026", "--out", str(tmp_path)]) == 0
+    assert main([*siege, "import-export", str(package), "--key", str(keys / "hq_private_key.pem"),
+                 "--user", "aminata"]) == 0
+    assert main([*siege, "consolidated-report", "--year", "2026", "--out", str(tmp_path), "--user", "aminata"]) == 0
     assert (tmp_path / "ALL-2026-consolidated.xlsx").exists()
     hq.dispose()

@@ -92,7 +92,7 @@ def test_bed_nights_input_and_permissions(db, centres, make_actor):
         occupancy.bed_nights(db, make_actor(Role.CASH_OFFICER), centres["GAO"], D(2026, 3, 1), D(2026, 3, 31))
 
 
-def test_command_line_occupancy_and_bed_nights(db, capsys):
+def test_command_line_occupancy_and_bed_nights(db, capsys, monkeypatch):
     """The commands on a database at the current schema (made from the models, stamped as current)."""
     from alembic import command
 
@@ -108,7 +108,17 @@ def test_command_line_occupancy_and_bed_nights(db, capsys):
     rid = add_resident(db, gao, "Moussa", "Traoré", case="GAO-2026-00009")
     admission.check_in(db, manager, rid, centre_id=gao, bed_id=beds["M1"],
                        arrival_date=dt.date.today() - dt.timedelta(days=2))
+    from transit_centre.security.users import create_user
+
+    create_user(db, Actor.system(), username="awa", full_name="Awa Diallo", password="un-mot-de-passe-solide",
+                roles=[Role.ADMIN])
+    create_user(db, Actor.system(), username="moussa", full_name="Moussa Keïta", password="un-mot-de-passe-solide",
+                roles=[Role.MANAGER], centre_ids=[gao])
     capsys.readouterr()
+    assert main(["--database", url, "--lang", "en", "occupancy", "--centre", "gao"]) == 2  # nobody signed in
+    assert "--user" in capsys.readouterr().err
+    monkeypatch.setenv("TRANSIT_CENTRE_USER", "moussa")
+    monkeypatch.setenv("TRANSIT_CENTRE_PASSWORD", "un-mot-de-passe-solide")
     assert main(["--database", url, "--lang", "en", "occupancy", "--centre", "gao"]) == 0
     out = capsys.readouterr().out
     assert "GAO-2026-00009" in out and "M1" in out and "Present: 1" in out

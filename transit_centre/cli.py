@@ -13,8 +13,10 @@ import argparse
 import getpass
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from transit_centre import __version__
@@ -44,6 +46,11 @@ COMMANDS: list[tuple[str, str, str]] = [
      N_("headquarters: consolidated XLSX report of imported exports")),
     ("smoke", "transit_centre.ui.smoke",
      N_("check that this installation works: open every screen once on demo data, without showing anything")),
+    ("encrypt", "transit_centre.security.at_rest_cli",
+     N_("encrypt a database made before encryption (an administrator signs in)")),
+    ("new-recovery-key", "transit_centre.security.at_rest_cli",
+     N_("replace the database's recovery key (the sheet was lost)")),
+    ("recover", "transit_centre.security.at_rest_cli", N_("with the recovery key, give an account a new password")),
     ("backup", "transit_centre.security.backup_cli",
      N_("back up the SQLite database (consistent while the application runs)")),
     ("restore", "transit_centre.security.backup_cli", N_("replace the database with a backup, after checking it")),
@@ -62,26 +69,62 @@ def _cmd_version(args: argparse.Namespace) -> int:
 def _cmd_init(args: argparse.Namespace) -> int:
     from transit_centre.bootstrap import open_database
     from transit_centre.enums import Role
+    from transit_centre.security import at_rest
     from transit_centre.security.permissions import Actor
-    from transit_centre.security.users import create_user, has_users
+    from transit_centre.security.signin import PASSWORD_ENV, read_password
+    from transit_centre.security.users import create_user, has_users, password_problem
 
-    db = open_database(args.database)
-    print(_("Database ready: {where}").format(where=db.describe()))
-    if has_users(db):
-        print(_("An administrator already exists; nothing else to do."))
+    state = at_rest.state_of(args.database)
+    if state is at_rest.DatabaseState.ENCRYPTED:
+        print(_("The database is encrypted and already set up; it is brought up to date when someone signs in."))
         return 0
-    username = args.admin or input(_("Administrator user name: ")).strip()
+    db = None
+    if state is not at_rest.DatabaseState.NEW:
+        db = open_database(args.database)
+        print(_("Database ready: {where}").format(where=db.describe()))
+        if has_users(db):
+            print(_("An administrator already exists; nothing else to do."))
+            return 0
+    username = (args.admin or input(_("Administrator user name: "))).strip()
     full_name = args.full_name or username
-    password = args.password
-    if password is None:
-        password = getpass.getpass(_("Password: "))
-        if getpass.getpass(_("Password again: ")) != password:
-            print(_("The two passwords differ."), file=sys.stderr)
-            return 2
-    create_user(db, Actor.system(), username=username, full_name=full_name, password=password,
-                roles=[Role.ADMIN])
+    password = read_password(args)
+    if not args.password_file and not os.environ.get(PASSWORD_ENV) and getpass.getpass(_("Password again: ")) != password:
+        print(_("The two passwords differ."), file=sys.stderr)
+        return 2
+    problem = password_problem(password, username, full_name)
+    if problem:  # before a new file is made: a refused password leaves nothing behind
+        raise DomainError(problem)
+    if db is None:
+        db = at_rest.create_database(args.database)
+        print(_("Database ready: {where}").format(where=db.describe()))
+    try:
+        code = at_rest.start_key_file(db, username, password)
+        create_user(db, Actor.system(), username=username, full_name=full_name, password=password,
+                    roles=[Role.ADMIN])
+    except BaseException:
+        at_rest.discard_new_database(db)
+        raise
     print(_("Administrator {name} created.").format(name=username))
+    if code:
+        _show_recovery_key(db, code, args.recovery_sheet)
     return 0
+
+
+def _show_recovery_key(db: Any, code: str, sheet: str | None) -> None:
+    """The recovery key of a new encrypted database: printed once on the terminal, and as the
+    recovery sheet (PDF) when asked."""
+    print()
+    print(_("The database is encrypted. Its recovery key (write it down or print it, and keep it in the safe; "
+            "it is shown only now):"))
+    print(f"    {code}")
+    if sheet:
+        from transit_centre.documents import render_recovery_sheet
+        from transit_centre.i18n import current_language
+        from transit_centre.security.permissions import Actor
+
+        doc = render_recovery_sheet(db, Actor.system(_("command line")), code, current_language())
+        Path(sheet).write_bytes(doc.pdf)
+        print(_("Recovery sheet written to {path}: print it, then delete the file.").format(path=sheet))
 
 
 def add_commands(sub: Any) -> None:
@@ -92,7 +135,10 @@ def add_commands(sub: Any) -> None:
     p = sub.add_parser("init", help=_("create or upgrade the database and create the first administrator"))
     p.add_argument("--admin", metavar="USERNAME", help=_("user name of the first administrator"))
     p.add_argument("--full-name", help=_("full name of the first administrator"))
-    p.add_argument("--password", help=_("password (asked for when not given)"))
+    p.add_argument("--password-file", metavar="FILE",
+                   help=_("read the password from the first line of this file (else from the "
+                          "TRANSIT_CENTRE_PASSWORD environment variable, else it is asked)"))
+    p.add_argument("--recovery-sheet", metavar="FILE.pdf", help=_("also write the recovery sheet to this PDF file"))
     p.set_defaults(handler=_cmd_init)
 
     p = sub.add_parser("gui", help=_("open the application window (the default)"))
@@ -166,6 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the output was piped into a command that stopped reading (head)
+        return 0
     except Exception:  # noqa: BLE001 - logged with its traceback, short message for the user
         log.exception("command %s failed", args.command)
         from transit_centre.paths import log_dir

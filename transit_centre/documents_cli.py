@@ -2,8 +2,8 @@
 
 ID is a uuid or a human reference (case number, return case reference, receipt number,
 movement reference); for the occupancy sheet and the badges of everyone present, a centre code.
-The command line acts as the system account, named after the computer account that ran it
-(printed on the document and in the audit log like a print from the window). A print the window
+The command line acts as the user who signs in (``--user``, ``security.signin``), with that
+account's rights: printed on the document and in the audit log like a print from the window. A print the window
 would ask about first (a card for someone who left, an out-of-date travel letter) needs ``--yes``.
 """
 from __future__ import annotations
@@ -18,9 +18,9 @@ from transit_centre.i18n import _, current_language
 
 
 def _cmd_print(args: argparse.Namespace) -> int:
-    from transit_centre.bootstrap import open_database
     from transit_centre.documents import render_document
     from transit_centre.errors import NeedsConfirmation
+    from transit_centre.security.signin import command_line_session
 
     language = args.doc_lang or getattr(args, "lang", None) or current_language()
     day = None
@@ -30,9 +30,9 @@ def _cmd_print(args: argparse.Namespace) -> int:
         except ValueError:
             print(_("The date must be written YYYY-MM-DD."), file=sys.stderr)
             return 2
-    db = open_database(args.database)
+    db, actor = command_line_session(args)
     try:
-        doc = render_document(db, command_line_actor(), args.kind, args.id, language, day, confirmed=args.yes)
+        doc = render_document(db, actor, args.kind, args.id, language, day, confirmed=args.yes)
     except NeedsConfirmation as question:
         print(_("{question} Repeat the command with --yes to print it.").format(question=question), file=sys.stderr)
         return 2
@@ -47,30 +47,18 @@ def _cmd_print(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from transit_centre.bootstrap import open_database
     from transit_centre.documents import verify_receipt
+    from transit_centre.security.signin import command_line_session
 
-    db = open_database(args.database)
-    check = verify_receipt(db, command_line_actor(), args.code)
+    db, actor = command_line_session(args)
+    check = verify_receipt(db, actor, args.code)
     print(check.message)
     return 0 if check.payload_valid and check.in_ledger and check.amount_matches and not check.voided else 1
 
 
-def command_line_actor() -> Any:
-    """The system account, named after the computer account running the command."""
-    import getpass
-
-    from transit_centre.security.permissions import Actor
-
-    try:
-        account = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name (a service account): still a command-line print
-        account = "?"
-    return Actor.system(_("command line ({account})").format(account=account))
-
-
 def add_commands(sub: Any) -> None:
     from transit_centre.documents import KINDS
+    from transit_centre.security.signin import add_arguments
 
     p = sub.add_parser("print", help=_("print a document to a PDF file"))
     p.add_argument("kind", choices=KINDS, help=_("the document"))
@@ -81,8 +69,10 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--yes", action="store_true",
                    help=_("print even what the window asks about first (a card for someone who left, a travel "
                           "letter whose journey is past)"))
+    add_arguments(p)
     p.set_defaults(handler=_cmd_print)
 
     p = sub.add_parser("verify-receipt", help=_("check a scanned receipt code against the ledger"))
     p.add_argument("code", help=_("the text read from the receipt's QR code"))
+    add_arguments(p)
     p.set_defaults(handler=_cmd_verify)

@@ -1,7 +1,7 @@
 """Command-line views of the shelter: ``occupancy`` (tonight) and ``bed-nights`` (a period).
 
-Read-only, run as the system account, so a manager can check a centre without the window
-(or a script can collect the month's bed-nights).
+Read-only, as the user who signs in (``--user``, ``security.signin``), so a manager can check a
+centre without the window (or a script can collect the month's bed-nights).
 """
 from __future__ import annotations
 
@@ -11,12 +11,6 @@ import datetime as dt
 
 from transit_centre.errors import ValidationError
 from transit_centre.i18n import _, format_date, format_number, format_percent
-
-
-def _actor():  # noqa: ANN202 - Actor
-    from transit_centre.security.permissions import Actor
-
-    return Actor.system()
 
 
 def _centre(db, code: str):  # noqa: ANN001, ANN202
@@ -38,12 +32,12 @@ def _date(text: str | None, field: str) -> dt.date | None:
 
 
 def _cmd_occupancy(args: argparse.Namespace) -> int:
-    from transit_centre.bootstrap import open_database
+    from transit_centre.security.signin import command_line_session
     from transit_centre.shelter.occupancy import occupancy
 
-    db = open_database(args.database)
+    db, actor = command_line_session(args)
     centre = _centre(db, args.centre)
-    view = occupancy(db, _actor(), centre.id, _date(args.date, "date"))
+    view = occupancy(db, actor, centre.id, _date(args.date, "date"))
     print(_("{centre} – night of {date}").format(centre=view.centre_name, date=format_date(view.day)))
     print(_("Present: {present} · beds in use: {beds} · free: {free}").format(
         present=format_number(view.present), beds=format_number(view.capacity), free=format_number(view.free)))
@@ -57,7 +51,7 @@ def _cmd_occupancy(args: argparse.Namespace) -> int:
 
 
 def _cmd_bed_nights(args: argparse.Namespace) -> int:
-    from transit_centre.bootstrap import open_database
+    from transit_centre.security.signin import command_line_session
     from transit_centre.shelter.occupancy import bed_nights
 
     if args.month:
@@ -71,9 +65,9 @@ def _cmd_bed_nights(args: argparse.Namespace) -> int:
         start, end = _date(args.start, "start"), _date(args.end, "end")
         if start is None or end is None:
             raise ValidationError({"month": _("Give --month YYYY-MM, or --from and --to.")})
-    db = open_database(args.database)
+    db, actor = command_line_session(args)
     centre = _centre(db, args.centre)
-    result = bed_nights(db, _actor(), centre.id, start, end)
+    result = bed_nights(db, actor, centre.id, start, end)
     rate = result.occupancy_rate
     print(_("{centre}, {start} – {end}: {nights} bed-nights, capacity {capacity} beds, occupancy {rate}").format(
         centre=centre.name, start=format_date(start), end=format_date(end), nights=format_number(result.bed_nights),
@@ -85,9 +79,12 @@ def _cmd_bed_nights(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
+    from transit_centre.security.signin import add_arguments
+
     p = sub.add_parser("occupancy", help=_("who sleeps in which bed tonight in a centre"))
     p.add_argument("--centre", required=True, help=_("centre code, e.g. GAO"))
     p.add_argument("--date", help=_("another night (YYYY-MM-DD)"))
+    add_arguments(p)
     p.set_defaults(handler=_cmd_occupancy)
     p = sub.add_parser("bed-nights", help=_("bed-nights and occupancy rate of a centre over a period"))
     p.add_argument("--centre", required=True, help=_("centre code, e.g. GAO"))
@@ -95,4 +92,5 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--from", dest="start", help=_("first night (YYYY-MM-DD)"))
     p.add_argument("--to", dest="end", help=_("last night (YYYY-MM-DD)"))
     p.add_argument("--per-resident", action="store_true", help=_("list the nights of each resident"))
+    add_arguments(p)
     p.set_defaults(handler=_cmd_bed_nights)
