@@ -224,12 +224,13 @@ def test_audit_viewer_fetches_pages_and_filters(qtbot, qsettings_isolated, db, a
 
 @pytest.mark.skipif(bool(TEST_URL), reason="backups are for SQLite files")
 def test_backups_tab_backs_up_and_restores(qtbot, qsettings_isolated, tmp_path, quiet_boxes, monkeypatch):
-    from transit_centre.bootstrap import open_database
     from transit_centre.db.engine import sqlite_url
-    from transit_centre.security import backup
-    from transit_centre.ui import backups_admin
+    from transit_centre.security import at_rest, backup
+    from transit_centre.ui import backups_admin, encryption
 
-    db = open_database(sqlite_url(tmp_path / "live.sqlite3"))
+    url = sqlite_url(tmp_path / "live.sqlite3")
+    db = at_rest.create_database(url)  # encrypted, as the application makes it
+    at_rest.start_key_file(db, "admin", PASSWORD)
     create_user(db, Actor.system(), username="admin", full_name="Awa", password=PASSWORD, roles=[Role.ADMIN])
     admin = authenticate(db, "admin", PASSWORD)
     from transit_centre.admin.settings import set_setting
@@ -244,18 +245,24 @@ def test_backups_tab_backs_up_and_restores(qtbot, qsettings_isolated, tmp_path, 
     set_setting(db, admin, "organisation.address", "Gao, après la sauvegarde")
     restarted = []
     monkeypatch.setattr(backups_admin, "on_restart_required", lambda: restarted.append(True))
+    # Who restores is asked: a wrong password of the day is refused and nothing is replaced.
+    answers = [{"username": "admin", "password": "pas-le-bon-mot-de-passe"}, {"username": "admin", "password": PASSWORD}]
+    monkeypatch.setattr(encryption, "ask_backup_credentials", lambda *_a, **_k: answers.pop(0))
     tab.table.selectRow(0)
+    quiet_boxes.clear()
+    tab.restore_selected()
+    assert restarted == [] and any(kind == "warning" for kind, _text in quiet_boxes)
     tab.restore_selected()
     assert restarted == [True]
     assert list(tmp_path.glob("live.sqlite3.replaced-*"))
-    again = open_database(sqlite_url(tmp_path / "live.sqlite3"))
+    again = at_rest.unlock(url, "admin", PASSWORD)  # still encrypted, with the backup's key file
     assert get_setting(again, "organisation.address") != "Gao, après la sauvegarde"
     again.dispose()
     # A file that is not a backup: refused before anything is replaced.
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(b"nothing useful" * 50)
     quiet_boxes.clear()
-    assert tab.restore(bad, confirm=False) is None
+    assert tab.restore(bad, confirm=False, credentials={"username": "admin", "password": PASSWORD}) is None
     assert any(kind == "warning" for kind, _text in quiet_boxes)
 
 

@@ -1,7 +1,9 @@
 """Backups (Administration > Backups): back up now, the list of backups, restore one.
 
-A restore checks the backup before replacing anything and keeps the replaced database; the
-application must then be restarted. On PostgreSQL the tab only explains that the server's
+A restore asks who restores (an administrator of the day the backup was made, or the recovery
+key: the backup is encrypted like the database), checks the backup before replacing anything and
+keeps the replaced database; the application must then be restarted. "New recovery key…"
+replaces the recovery key of an encrypted database (the sheet was lost). On PostgreSQL the tab only explains that the server's
 administrator makes the backups.
 """
 from __future__ import annotations
@@ -70,11 +72,16 @@ class BackupsAdmin(QWidget):
         self.restore_file_button = QPushButton(_("Restore from a file…"))
         self.restore_file_button.setObjectName("restoreFromFile")
         self.restore_file_button.clicked.connect(self.restore_from_file)
+        self.recovery_button = QPushButton(_("New recovery key…"))
+        self.recovery_button.setObjectName("newRecoveryKey")
+        self.recovery_button.clicked.connect(self.new_recovery_key)
         may_restore = ctx.actor.can(Permission.SETTINGS_ADMIN)
         for b in (self.restore_button, self.restore_file_button):
             b.setVisible(may_restore)
+        self.recovery_button.setVisible(may_restore and ctx.actor.can(Permission.USER_ADMIN) and ctx.db.encrypted)
         buttons = QHBoxLayout()
         buttons.addWidget(self.backup_button)
+        buttons.addWidget(self.recovery_button)
         buttons.addStretch(1)
         buttons.addWidget(self.restore_button)
         buttons.addWidget(self.restore_file_button)
@@ -147,10 +154,24 @@ class BackupsAdmin(QWidget):
         if path:
             self.restore(Path(path))
 
-    def restore(self, path: Path, *, confirm: bool = True) -> backup.RestoreResult | None:
-        """Check, confirm, replace; then tell the user to restart."""
+    def new_recovery_key(self) -> None:
+        from transit_centre.ui.encryption import new_recovery_key
+
+        new_recovery_key(self, self.ctx.db, self.ctx.actor)
+
+    def restore(self, path: Path, *, confirm: bool = True,
+                credentials: dict[str, str] | None = None) -> backup.RestoreResult | None:
+        """Who restores (asked unless given), check, confirm, replace; then tell the user to restart."""
+        if credentials is None:
+            from transit_centre.ui.encryption import ask_backup_credentials
+
+            credentials = ask_backup_credentials(self, path.name, self.ctx.actor.username)
+            if credentials is None:
+                return None
         try:
-            backup.check_backup(path)
+            target = self.ctx.db.sqlite_path
+            opened = backup.open_for_restore(path, target, **credentials)
+            backup.check_backup(path, opened.key)
         except DomainError as exc:
             show_error(self, exc)
             return None
@@ -162,7 +183,7 @@ class BackupsAdmin(QWidget):
             return None
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            result = backup.restore_backup(self.ctx.db, self.ctx.actor, path)
+            result = backup.restore_backup(self.ctx.db, self.ctx.actor, path, opened)
         except DomainError as exc:
             QApplication.restoreOverrideCursor()
             show_error(self, exc)

@@ -103,8 +103,14 @@ def run_smoke(url: str, *, residents: int = SMOKE_RESIDENTS, screenshots: Path |
         if icon.isNull() or icon.pixmap(32, 32).isNull():
             problems.append(_("the application icon could not be loaded"))
         problems.extend(_check_resources())
-        db = open_database(url)
-        say(_("Database ready: {where}").format(where=db.describe()))
+        from transit_centre.security.at_rest import DatabaseState, create_database, start_key_file, state_of
+
+        if state_of(url) is DatabaseState.NEW:  # made as the application makes it: encrypted (SQLCipher)
+            db = create_database(url)
+            start_key_file(db, "admin", DEMO_PASSWORD)
+        else:
+            db = open_database(url)
+        say(_("Database ready: {where}").format(where=db.describe()) + (" (SQLCipher)" if db.encrypted else ""))
         counts = generate(db, residents, seed=1, months=3)
         say(_("Demo data: {counts}").format(counts=", ".join(f"{k} {v}" for k, v in counts.items())))
         centre = list_centres(db, Actor.system(), only_visible=False)[0]

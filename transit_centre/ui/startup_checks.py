@@ -48,8 +48,14 @@ def report_damaged_database(db_path: Path | None, exc: DomainError, parent: QWid
                                                   _("Transit Centre backups (*.sqlite3);;All files (*)"))
     if not chosen:
         return 2
+    from transit_centre.ui.encryption import ask_backup_credentials
+
+    credentials = ask_backup_credentials(parent, Path(chosen).name)  # an administrator of that day, or the key
+    if credentials is None:
+        return 2
     try:
-        result = backup.restore_file(db_path, Path(chosen))
+        opened = backup.open_for_restore(Path(chosen), db_path, **credentials)
+        result = backup.restore_file(db_path, Path(chosen), opened=opened)
     except DomainError as error:
         QMessageBox.critical(parent, _("Transit Centre"), str(error))
         return 2

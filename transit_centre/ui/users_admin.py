@@ -271,6 +271,14 @@ class UsersAdmin(QWidget):
             set_user_active(self.ctx.db, self.ctx.actor, user.id, not user.active, expected_version=user.version)
         except DomainError as exc:
             show_error(self, exc)
+        else:
+            from transit_centre.security.at_rest import has_slot
+
+            if not user.active and not has_slot(self.ctx.db, user.username):
+                QMessageBox.information(self, _("Enable account"), _(
+                    "The account {name} is enabled. The database is encrypted and this account's old password no "
+                    "longer opens it: give it a temporary password (Reset password) so the person can sign "
+                    "in.").format(name=user.username))
         self.refresh(user.id)
 
     def reset_selected(self) -> None:

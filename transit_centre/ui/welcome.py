@@ -3,8 +3,9 @@
 Pages: language (applied at once: the wizard's own texts change when you pick it), where the
 database lives (the usual folder or another one, remembered in ``localconfig``; a folder that
 already holds a database with accounts is simply used, straight to sign-in), the centre
-this laptop serves, the first administrator (the commit page: the database is created here),
-then optional demo data for training. Finishing leads to the sign-in dialog, already filled
+this laptop serves, the first administrator (the commit page: the database is created here,
+encrypted, with its key file), the recovery key (shown once, printed for the safe: the page
+cannot be left before saying it was kept), then optional demo data for training. Finishing leads to the sign-in dialog, already filled
 with the new user name and centre. F1 (or the Help button) explains the current page.
 """
 from __future__ import annotations
@@ -162,7 +163,7 @@ class DatabasePage(_Page):
         return Path(text) if self.other.isChecked() and text else None
 
     def initializePage(self) -> None:  # noqa: N802 - Qt name
-        fixed = self.wiz().db is not None
+        fixed = self.wiz().db is not None or self.wiz().url is not None
         for widget in (self.usual, self.other, self.folder, self.browse):
             widget.setVisible(not fixed)
         super().initializePage()
@@ -175,6 +176,10 @@ class DatabasePage(_Page):
         wizard = self.wiz()
         if wizard is not None and wizard.db is not None:
             self.intro.setText(_("The database is ready: {where}").format(where=wizard.db.describe()))
+        elif wizard is not None and wizard.url is not None:
+            from transit_centre.security.at_rest import database_path
+
+            self.intro.setText(_("The database will be created in {where}").format(where=database_path(wizard.url)))
         else:
             self.intro.setText(_("Keep the usual folder unless your office asked you to use another one "
                                  "(for example a folder that is backed up)."))
@@ -204,11 +209,24 @@ class DatabasePage(_Page):
             folder = check_folder(Path(self.folder.text().strip()))
             if (folder / DATABASE_FILE).exists():
                 # A folder that already holds a database (a USB drive, a restored copy): use it.
-                db = wizard.ensure_database()
-                if has_users(db):
-                    self.use_existing = True
+                from transit_centre.localconfig import choose_database_folder, sqlite_url_for
+                from transit_centre.security.at_rest import DatabaseState, no_key_file_message, state_of
+
+                path = folder / DATABASE_FILE
+                state = state_of(sqlite_url_for(path))
+                if state is DatabaseState.NO_KEY_FILE:
+                    raise DomainError(no_key_file_message(path))
+                if state is DatabaseState.ENCRYPTED:  # it opens when someone signs in
+                    choose_database_folder(folder)
+                    self.use_existing = wizard.existing_encrypted = True
                     QTimer.singleShot(0, wizard.accept)  # straight to sign-in
                     return False
+                if state is DatabaseState.PLAIN:
+                    db = wizard.ensure_database()
+                    if has_users(db):
+                        self.use_existing = True
+                        QTimer.singleShot(0, wizard.accept)  # straight to sign-in
+                        return False
         except DomainError as exc:
             self.message.setText(str(exc))
             return False
@@ -308,17 +326,17 @@ class AdminPage(_Page):
 
         wizard = self.wiz()
         self.errors.clear()
+        created = wizard.db is None
         try:
             db = wizard.ensure_database()
             result = complete_first_run(
                 db, username=self.username.text(), full_name=self.full_name.text(),
                 password=self.password.text(), password_again=self.password_again.text(),
                 centre_code=wizard.centre_page.centre_code(), language=current_language())
-        except ValidationError as exc:
-            self.errors.show(exc)
-            return False
         except DomainError as exc:
-            self.errors.show(DomainError(str(exc)))
+            if created:  # a new file without its first account and key file is of no use: gone
+                wizard.discard_new_database()
+            self.errors.show(exc if isinstance(exc, ValidationError) else DomainError(str(exc)))
             return False
         wizard.first_run = result
         settings = QSettings()
@@ -326,6 +344,49 @@ class AdminPage(_Page):
         settings.setValue("login/centre", str(result.centre_id or ""))
         settings.setValue("ui/language", result.language)
         return True
+
+
+class RecoveryPage(_Page):
+    """The recovery key of the new encrypted database: shown once, printed for the safe."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("welcomeRecoveryPage")
+        from transit_centre.ui.encryption import RecoveryKeyPanel
+
+        self.panel = RecoveryKeyPanel()
+        self.panel.kept.toggled.connect(lambda _on: self.completeChanged.emit())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.panel)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt name
+        wizard = self.wiz()
+        result = wizard.first_run
+        self.panel.show_code(wizard.db, _admin_actor(result), result.recovery_code if result else "")
+        super().initializePage()
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt name
+        return self.panel.kept.isChecked()
+
+    def retranslate(self) -> None:
+        self.setTitle(_("The recovery key"))
+        self.setSubTitle(_("The database is encrypted. Keep this key in the centre's safe."))
+        self.panel.retranslate()
+        self.help_text = _("Without a password, the database file and its backups cannot be read: a stolen laptop "
+                           "shows nothing. The recovery key opens them when every password is forgotten. Print "
+                           "the sheet (or copy the key by hand), put it in the safe, then tick the box.")
+
+
+def _admin_actor(result: Any) -> Any:
+    from transit_centre.enums import Role
+    from transit_centre.security.permissions import Actor
+
+    if result is None:
+        return Actor.system()
+    return Actor(result.user_id, result.username, result.full_name, frozenset({Role.ADMIN}),
+                 frozenset({result.centre_id}) if result.centre_id else frozenset(),
+                 current_centre_id=result.centre_id)
 
 
 class DemoPage(_Page):
@@ -403,7 +464,8 @@ class WelcomeWizard(QWizard):
     """First start. ``database``: an open, empty database (a server, or ``--database``), or None to
     create the local SQLite file where the user chooses. ``db`` and ``first_run`` are set on success."""
 
-    def __init__(self, database: Any | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, database: Any | None = None, parent: QWidget | None = None, *,
+                 url: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("welcomeWizard")
         self.setWindowIcon(app_icon())
@@ -413,14 +475,17 @@ class WelcomeWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setMinimumSize(680, 460)
         self.db = database
+        self.url = url  # a new SQLite file named on the command line (--database): created there
+        self.existing_encrypted = False  # the chosen folder holds an encrypted database: sign in to it
         self.first_run: Any = None  # admin.first_run.FirstRunResult
         self.language_page = LanguagePage()
         self.database_page = DatabasePage()
         self.centre_page = CentrePage()
         self.admin_page = AdminPage()
+        self.recovery_page = RecoveryPage()
         self.demo_page = DemoPage()
         for page in (self.language_page, self.database_page, self.centre_page, self.admin_page,
-                     self.demo_page):
+                     self.recovery_page, self.demo_page):
             self.addPage(page)
         self.centre_page.load_centres(database)
         self.helpRequested.connect(self.show_help)
@@ -441,14 +506,34 @@ class WelcomeWizard(QWizard):
                 page.retranslate()
 
     def ensure_database(self) -> Any:
-        """Open (create and migrate) the database where the user chose, once."""
+        """Open the database where the user chose, once: a new file is created encrypted (its key
+        file is written with the first administrator), a plain one from before is opened."""
         if self.db is None:
             from transit_centre.bootstrap import open_database
             from transit_centre.localconfig import choose_database_folder, sqlite_url_for
+            from transit_centre.security.at_rest import DatabaseState, create_database, state_of
 
-            path = choose_database_folder(self.database_page.chosen_folder())
-            self.db = open_database(sqlite_url_for(path))
+            url = self.url or sqlite_url_for(choose_database_folder(self.database_page.chosen_folder()))
+            self.db = create_database(url) if state_of(url) is DatabaseState.NEW else open_database(url)
         return self.db
+
+    def discard_new_database(self) -> None:
+        """Delete the file created by ``ensure_database`` when its first account could not be made."""
+        from transit_centre.security.at_rest import discard_new_database
+
+        if self.db is not None and discard_new_database(self.db):
+            self.db = None
+
+    def nextId(self) -> int:  # noqa: N802 - Qt name
+        """The recovery key page only when the new database is encrypted."""
+        following = super().nextId()
+        if following == self.page_id(self.recovery_page) and not (
+                self.first_run is not None and self.first_run.recovery_code):
+            return self.page_id(self.demo_page)
+        return following
+
+    def page_id(self, page: QWizardPage) -> int:
+        return next(i for i in self.pageIds() if self.page(i) is page)
 
     def current_help(self) -> str:
         page = self.currentPage()
