@@ -8,6 +8,11 @@
 Targets: monthly export < 2 s, consolidated annual report < 10 s.
 
     python scripts/bench_reports.py --database sqlite:////tmp/bench100k.sqlite3 --centre GAO
+
+An encrypted database (SQLCipher, as ``demo`` makes it) is opened with the demo administrator's
+password; headquarters' database is then made encrypted too, and the centres' signing keys are
+registered there (packages are signed). Run it once on the encrypted file and once on its plain
+copy (``bench_residents.py`` makes ``<name>-plain.sqlite3``) to see what encryption costs.
 """
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ from sqlalchemy import event, select
 
 from transit_centre.db.base import Base
 from transit_centre.db.engine import Database, sqlite_url
+from transit_centre.security import at_rest
 from transit_centre.db.models import Centre
 from transit_centre.reports.consolidate import _consolidated, consolidated_report, import_packages
 from transit_centre.reports.export import monthly_export
@@ -62,6 +68,9 @@ def raw_time(db: Database, statements: list) -> float:
         raw.close()
 
 
+DEMO_PASSWORD = "transit-demo"
+
+
 def best_of(n: int, fn) -> float:  # noqa: ANN001
     times = []
     for _ in range(n):
@@ -81,7 +90,8 @@ def main() -> None:
     parser.add_argument("--reuse-hq", action="store_true", help="do not rebuild the headquarters database")
     args = parser.parse_args()
 
-    db = Database(args.database)
+    encrypted = at_rest.state_of(args.database) is at_rest.DatabaseState.ENCRYPTED
+    db = at_rest.unlock(args.database, "admin", DEMO_PASSWORD) if encrypted else Database(args.database)
     actor = Actor.system()
     today = dt.date.today()
     last = today.replace(day=1) - dt.timedelta(days=1)
@@ -109,13 +119,22 @@ def main() -> None:
 
     # 2. Headquarters: every centre, every month of the year, then the annual report.
     hq_path = Path(args.hq)
-    hq = Database(sqlite_url(hq_path))
-    if not args.reuse_hq:
-        hq.dispose()
-        for suffix in ("", "-wal", "-shm"):
+    hq_url = sqlite_url(hq_path)
+    if args.reuse_hq:
+        hq = at_rest.unlock(hq_url, "admin", DEMO_PASSWORD) if encrypted else Database(hq_url)
+    else:
+        for suffix in ("", "-wal", "-shm", ".keys", "-state.json"):
             Path(str(hq_path) + suffix).unlink(missing_ok=True)
-        hq = Database(sqlite_url(hq_path))
-        Base.metadata.create_all(hq.engine)
+        if encrypted:  # headquarters' database encrypted too, as the application makes it
+            hq = at_rest.create_database(hq_url)
+            at_rest.start_key_file(hq, "admin", DEMO_PASSWORD)
+        else:
+            hq = Database(hq_url)
+            Base.metadata.create_all(hq.engine)
+        from transit_centre.security.keys import export_public_key, register_public_key
+
+        for _code, cid in centres:  # headquarters accepts the packages each centre signs
+            register_public_key(hq, actor, export_public_key(db, actor, cid)[0])
         months = [f"{year:04d}-{m:02d}" for m in range(1, 13) if dt.date(year, m, 1) <= today]
         packages, export_times = [], []
         for code, cid in centres:
@@ -136,6 +155,7 @@ def main() -> None:
     with capture(hq, statements), hq.transaction(None, readonly=True) as s:
         annual = _consolidated(s, None, Period.year(year))
     annual_raw = min(raw_time(hq, statements) for _ in range(3))
+    print(f"({'encrypted, SQLCipher' if encrypted else 'plain SQLite'}: {args.database})")
     print(f"consolidated annual report {year}, all centres: {annual_time:.2f} s "
           f"(raw SQL aggregates {annual_raw:.2f} s, ratio {annual_time / max(annual_raw, 1e-6):.1f}); "
           f"arrivals {annual.arrivals}, bed-nights {annual.bed_nights}, returns {annual.returns_total}, "

@@ -16,6 +16,12 @@ each beside the raw FTS5 query for the same words (the first 200 matches of the 
 unsorted, through the sqlite3 module: the floor), and the ratio. Goals (issue 18): search median
 <= 10 ms and slowest prefix <= 25 ms across every centre. ``--sizes`` prints where the file's
 bytes go (SQLite's dbstat), table by table.
+
+The cost of encryption (issue 16): the demo makes an encrypted database (SQLCipher), as the
+application does. Every figure is measured on it and on a plain copy of the same data (made
+once beside it, ``<name>-plain.sqlite3``), printed side by side with the overhead; so is the
+start: unwrapping the key with a password and opening the file, against opening the plain copy.
+Goal: within 15 % on search and start.
 """
 from __future__ import annotations
 
@@ -35,10 +41,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from transit_centre.bootstrap import open_database  # noqa: E402
+from transit_centre.db import cipher  # noqa: E402
 from transit_centre.db.engine import Database, sqlite_url  # noqa: E402
 from transit_centre.enums import Role  # noqa: E402
 from transit_centre.registry.search import ResidentFilter, count_residents, resident_page  # noqa: E402
+from transit_centre.security import at_rest, keyring  # noqa: E402
 from transit_centre.security.permissions import Actor  # noqa: E402
+from transit_centre.security.users import authenticate  # noqa: E402
+
+DEMO_PASSWORD = "transit-demo"
 
 NAMES = ["traore", "diallo", "aminata", "okafor", "keita", "mamadou coulibaly", "fatou", "sow"]
 INSIDE = [("oul", "Coulibaly"), ("ibal", "Coulibaly"), ("mamadu", "Mamadou"), ("coulibali", "Coulibaly")]
@@ -78,11 +89,51 @@ def build(path: Path, residents: int) -> tuple[float, int | None] | None:
     return seconds, peak
 
 
+def pair(path: Path) -> tuple[Path, bytes, Path]:
+    """The encrypted database, its key, and a plain copy of the same data (made once)."""
+    if keyring.is_plain_sqlite(path):  # an older, plain file: its encrypted copy is made beside it
+        encrypted = path.with_name(path.stem + "-encrypted.sqlite3")
+        if not encrypted.exists():
+            key = keyring.new_key()
+            cipher.export_encrypted(path, encrypted, key)
+            keyring.create(encrypted, key, "manager", DEMO_PASSWORD)
+        return encrypted, keyring.unlock(encrypted, "manager", DEMO_PASSWORD), path
+    key = keyring.unlock(path, "manager", DEMO_PASSWORD)
+    plain = path.with_name(path.stem + "-plain.sqlite3")
+    if not plain.exists():
+        conn = cipher.connect(path, key)
+        conn.isolation_level = None
+        conn.execute("ATTACH DATABASE ? AS plain KEY ''", (str(plain),))
+        conn.execute("SELECT sqlcipher_export('plain')")
+        conn.execute("DETACH DATABASE plain")
+        conn.close()
+    return path, key, plain
+
+
+def open_times(encrypted: Path, plain: Path) -> list[tuple[str, float, float]]:
+    """Signing in as the application does: (encrypted) unwrap the key with the password and open
+    the file, (plain) open the file; then check the account. Median of fresh opens."""
+    from transit_centre.integrity import note_closed
+
+    def encrypted_open() -> None:
+        db = at_rest.unlock(sqlite_url(encrypted), "manager", DEMO_PASSWORD)
+        authenticate(db, "manager", DEMO_PASSWORD)
+        note_closed(db)
+
+    def plain_open() -> None:
+        db = open_database(sqlite_url(plain))
+        authenticate(db, "manager", DEMO_PASSWORD)
+        note_closed(db)
+
+    encrypted_open(), plain_open()  # the first open after a copy checks the file: not what a start costs
+    return [("sign in: open the database and check the password", timed(encrypted_open)[0], timed(plain_open)[0])]
+
+
 class RawFts:
     """The floor: the first 200 matches of the trigram index, through the sqlite3 module."""
 
-    def __init__(self, path: Path, centre_hex: str | None) -> None:
-        self.conn = sqlite3.connect(str(path))
+    def __init__(self, path: Path, centre_hex: str | None, key: bytes | None = None) -> None:
+        self.conn = cipher.connect(path, key)
         self.centre = centre_hex
 
     def first_matches(self, words: list[str], inside: bool = False) -> list[tuple]:
@@ -103,7 +154,7 @@ def bench(db: Database, path: Path, label: str, actor: Actor, f: ResidentFilter,
     from transit_centre.ui.residents import ResidentTableModel
 
     QCoreApplication.instance() or QCoreApplication([])
-    raw = RawFts(path, centre_hex)
+    raw = RawFts(path, centre_hex, db.key)
 
     def open_list() -> int:
         total = count_residents(db, actor, f)
@@ -146,7 +197,7 @@ def bench(db: Database, path: Path, label: str, actor: Actor, f: ResidentFilter,
 
 
 def sizes(path: Path, top: int = 25) -> None:
-    conn = sqlite3.connect(str(path))
+    conn = sqlite3.connect(str(path))  # the plain copy: the same pages
     try:
         found = conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC").fetchall()
     except sqlite3.OperationalError as exc:
@@ -169,8 +220,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     path = Path(args.database).resolve()
     made = build(path, args.residents)
-    db = open_database(sqlite_url(path))
-    with db.transaction(None, readonly=True) as s:
+    encrypted, key, plain = pair(path)
+    starts = open_times(encrypted, plain)
+    dbs = {"encrypted": at_rest.unlock(sqlite_url(encrypted), "manager", DEMO_PASSWORD),
+           "plain": open_database(sqlite_url(plain))}
+    with dbs["plain"].transaction(None, readonly=True) as s:
         from sqlalchemy import func, select
 
         from transit_centre.db.models import Resident
@@ -181,21 +235,28 @@ def main(argv: list[str] | None = None) -> int:
     hq = Actor(uuid.uuid4(), "bench-hq", roles=frozenset({Role.HQ}))
     manager = Actor(uuid.uuid4(), "bench-manager", roles=frozenset({Role.MANAGER}),
                     centre_ids=frozenset({centre_id}), current_centre_id=centre_id)
-    rows = bench(db, path, "HQ", hq, ResidentFilter(all_centres=True), None, args.verbose)
-    rows += bench(db, path, "Centre", manager, ResidentFilter(), centre_id.hex, args.verbose)
+    measured = {}
+    for name, db in dbs.items():
+        file = encrypted if name == "encrypted" else plain
+        rows = bench(db, file, "HQ", hq, ResidentFilter(all_centres=True), None, args.verbose)
+        rows += bench(db, file, "Centre", manager, ResidentFilter(), centre_id.hex, args.verbose)
+        measured[name] = rows
     print()
-    print(f"Database: {path} ({path.stat().st_size / 1e9:.2f} GB, SQLite {sqlite3.sqlite_version})")
+    print(f"Database: {encrypted} ({encrypted.stat().st_size / 1e9:.2f} GB, SQLCipher "
+          f"{cipher.connect(encrypted, key).execute('PRAGMA cipher_version').fetchone()[0]}); plain copy {plain.name} "
+          f"({plain.stat().st_size / 1e9:.2f} GB, SQLite {sqlite3.sqlite_version})")
     if made is not None:
         seconds, peak = made
-        print(f"transit-centre demo --residents {args.residents}: {int(seconds) // 60} min {int(seconds) % 60:02d} s, "
-              f"peak memory {f'{peak} MB' if peak is not None else 'not measured on this system'}")
-    print(f"{'measure':72} {'service':>10} {'raw FTS5':>10} {'ratio':>6}")
-    for label, service, raw in rows:
-        ratio = f"{service / raw:6.1f}" if raw else ""
+        print(f"transit-centre demo --residents {args.residents} (encrypted): {int(seconds) // 60} min "
+              f"{int(seconds) % 60:02d} s, peak memory {f'{peak} MB' if peak is not None else 'not measured here'}")
+    print(f"{'measure':72} {'encrypted':>10} {'plain':>10} {'cost':>6} {'raw FTS5':>10}")
+    for label, enc, plain_ms in starts:
+        print(f"{label:72} {enc:7.1f} ms {plain_ms:7.1f} ms {100 * (enc / plain_ms - 1):+5.0f}%")
+    for (label, enc, raw), (_label, plain_ms, _raw) in zip(measured["encrypted"], measured["plain"]):
         raw_text = f"{raw:7.2f} ms" if raw else ""
-        print(f"{label:72} {service:7.1f} ms {raw_text:>10} {ratio}")
+        print(f"{label:72} {enc:7.1f} ms {plain_ms:7.1f} ms {100 * (enc / plain_ms - 1):+5.0f}% {raw_text:>10}")
     if args.sizes:
-        sizes(path)
+        sizes(plain)
     return 0
 
 

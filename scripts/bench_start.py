@@ -42,11 +42,20 @@ from transit_centre.ui.login import LoginDialog
 from transit_centre.ui.startup_checks import start_session
 from transit_centre.ui.worker import shutdown
 
+from transit_centre.security.at_rest import DatabaseState, state_of, unlock
+
+url = sys.argv[1]
 app = make_application()
-db = open_database(sys.argv[1], background_check=True)
-login = LoginDialog(db)
-login.show()
-app.processEvents()
+if state_of(url) is DatabaseState.ENCRYPTED:  # the sign-in dialog first; the password opens the file
+    login = LoginDialog(None, url=url)
+    login.show()
+    app.processEvents()
+    db = unlock(url, "manager", "transit-demo", background_check=True)
+else:
+    db = open_database(url, background_check=True)
+    login = LoginDialog(db)
+    login.show()
+    app.processEvents()
 actor = authenticate(db, "manager", "transit-demo", login.selected_centre())
 login.close()
 window = open_main_window(db, actor)
@@ -77,7 +86,8 @@ print("READY", flush=True)
 
 
 def _env(data_dir: str) -> dict[str, str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TRANSIT_CENTRE_DATA_DIR": data_dir}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TRANSIT_CENTRE_DATA_DIR": data_dir,
+           "TRANSIT_CENTRE_USER": "manager", "TRANSIT_CENTRE_PASSWORD": "transit-demo"}  # commands sign in
     env.pop("TRANSIT_CENTRE_DATABASE_URL", None)
     return env
 
@@ -128,9 +138,11 @@ def command_line() -> list[str]:
     return [sys.executable, "-m", "transit_centre.cli"]
 
 
-def quick_check_seconds(path: Path) -> float:
+def quick_check_seconds(path: Path, key: bytes | None) -> float:
+    from transit_centre.db.cipher import connect
+
     start = time.perf_counter()
-    conn = sqlite3.connect(path)
+    conn = connect(path, key)
     result = conn.execute("PRAGMA quick_check").fetchone()[0]
     conn.close()
     assert result == "ok", result
@@ -146,7 +158,12 @@ def main(argv: list[str] | None = None) -> int:
     if not path.exists():
         raise SystemExit(f"{path} does not exist: build it with scripts/bench_residents.py {path}")
     url = "sqlite:///" + path.as_posix()
-    conn = sqlite3.connect(path)  # closed at once: a connection left open would keep the write-ahead
+    sys.path.insert(0, str(ROOT))
+    from transit_centre.db.cipher import connect
+    from transit_centre.security import keyring
+
+    key = keyring.unlock(path, "manager", "transit-demo") if keyring.is_encrypted(path) else None
+    conn = connect(path, key)  # closed at once: a connection left open would keep the write-ahead
     receipt = conn.execute(  # log, and every start would then check the file (another program has it)
         "SELECT number FROM receipt WHERE voided_at IS NULL ORDER BY number LIMIT 1").fetchone()[0]
     conn.close()
@@ -169,11 +186,11 @@ def main(argv: list[str] | None = None) -> int:
         printed = median_of(args.runs, cli + ["--database", url, "print", "receipt", receipt, "--out", str(out)], env)
         rows.append((f"transit-centre print receipt {receipt}", printed["exit"], printed["cpu"], "python -c pass",
                      python))
-    check = statistics.median(quick_check_seconds(path) for _ in range(max(1, min(args.runs, 3))))
+    check = statistics.median(quick_check_seconds(path, key) for _ in range(max(1, min(args.runs, 3))))
     size = path.stat().st_size / 1e9
     print()
-    print(f"Database: {path} ({size:.2f} GB), median of {args.runs} runs, Python {sys.version.split()[0]}, "
-          f"SQLite {sqlite3.sqlite_version}")
+    print(f"Database: {path} ({size:.2f} GB, {'encrypted, SQLCipher' if key else 'plain SQLite'}), median of "
+          f"{args.runs} runs, Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}")
     print(f"{'figure':58} {'wall':>7} {'(CPU)':>8}   {'baseline':22} {'wall':>7}")
     for label, value, cpu, base_label, base in rows:
         cpu_text = f"({cpu:.2f} s)" if cpu else ""
