@@ -151,6 +151,7 @@ class RecoveryKeyDialog(QDialog):
         if note:
             layout.addWidget(_label("recoveryNote", note))
         layout.addWidget(self.panel)
+        layout.addStretch(1)
         layout.addWidget(buttons)
         self.resize(620, 320)
 
@@ -191,6 +192,7 @@ class EncryptDatabaseDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.message)
+        layout.addStretch(1)
         layout.addWidget(buttons)
         self.resize(600, 280)
 
@@ -249,6 +251,7 @@ class RecoverAccountDialog(QDialog):
         form.addRow(_("New password again"), self.again)
         _lay_out(self, intro, form, _ok_cancel(self, _("Set the password"), "recoverButton", self.recover),
                  self.message)
+        self.setMinimumWidth(520)
 
     def recover(self) -> None:
         from transit_centre.security.at_rest import recover_account
@@ -295,6 +298,7 @@ class BackupCredentialsDialog(QDialog):
         form.addRow(self.with_recovery)
         form.addRow(_("Recovery key"), self.code)
         _lay_out(self, intro, form, _ok_cancel(self, _("Open the backup"), "backupCredentialsOk", self.accept))
+        self.setMinimumWidth(520)
 
     def _mode(self, recovery: bool) -> None:
         for widget in (self.username, self.password):
