@@ -20,7 +20,8 @@ from transit_centre.care.enums import ConsultationType, VaccineKind
 from transit_centre.db.models import AuditEntry, Resident
 from transit_centre.enums import AuditAction, GrantKind, MovementMode, ReintegrationKind, ReturneeGroup, ReturnType, Role
 from transit_centre.errors import PermissionDenied, RuleViolation, ValidationError
-from transit_centre.registry.groups import derive_group, set_returnee_group
+from transit_centre.registry.groups import derive_group
+from transit_centre.registry.residents import set_returnee_group
 from transit_centre.registry.residents import ResidentInput, get_resident, register_resident, update_resident
 from transit_centre.i18n import set_language
 from transit_centre.security.permissions import Actor

@@ -35,7 +35,7 @@ from transit_centre.db.base import Base
 from transit_centre.db.engine import Database, sqlite_url
 from transit_centre.enums import GrantKind, MovementMode, ReturneeGroup, ReturnStep, ReturnType, Role, Sex, VulnerabilityKind
 from transit_centre.i18n import set_language
-from transit_centre.registry.groups import set_returnee_group
+from transit_centre.registry.residents import set_returnee_group
 from transit_centre.registry.inputs import ResidentInput, VulnerabilityInput
 from transit_centre.registry.residents import register_resident
 from transit_centre.reports.consolidate import consolidated_report, import_packages

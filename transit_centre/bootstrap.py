@@ -21,7 +21,7 @@ def open_database(url: str | None = None, *, background_check: bool = False, key
     unwraps it at sign-in); an encrypted file opened without it is refused with a clear message.
     """
     if key is None:
-        from transit_centre.security.at_rest import refuse_locked
+        from transit_centre.security.slots import refuse_locked
 
         refuse_locked(url)
     db = Database(url, key=key)

@@ -69,11 +69,16 @@ def database_path() -> Path:
     return default_database_path()
 
 
-def sqlite_url_for(path: Path) -> str:
-    """SQLAlchemy URL of a SQLite file (``db.engine.sqlite_url``, for callers outside ``db``)."""
-    from transit_centre.db.engine import sqlite_url
+def sqlite_url(path: Path) -> str:
+    """URL of a SQLite file. Characters a URL gives a meaning to (``%``, ``?``, ``#``, ``@``) are
+    escaped, so any Windows folder works (``C:\\Users\\Aïssata Traoré\\Données``)."""
+    from sqlalchemy.engine import URL
 
-    return sqlite_url(path)
+    return URL.create("sqlite", database=str(Path(path).resolve()).replace("\\", "/")).render_as_string(
+        hide_password=False)
+
+
+sqlite_url_for = sqlite_url  # the name the window's modules use
 
 
 def check_folder(folder: Path) -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,6 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from transit_centre.db import audit
 from transit_centre.errors import ConflictError, DomainError
 from transit_centre.i18n import _
+from transit_centre.localconfig import database_path, sqlite_url  # noqa: F401 - sqlite_url: part of this module
 
 ENV_URL = "TRANSIT_CENTRE_DATABASE_URL"
 CACHE_KIB = 128 * 1024  # SQLite page cache of each connection, at most (see _sqlite_pragmas)
@@ -34,21 +35,12 @@ class ActorLike(Protocol):
     username: str
 
 
-def sqlite_url(path: Path) -> str:
-    """URL of a SQLite file. Characters a URL gives a meaning to (``%``, ``?``, ``#``, ``@``) are
-    escaped, so any Windows folder works (``C:\\Users\\Aïssata Traoré\\Données``)."""
-    return URL.create("sqlite", database=str(Path(path).resolve()).replace("\\", "/")).render_as_string(
-        hide_password=False)
-
-
 def configured_url() -> str:
     """The database URL from the environment, else this laptop's SQLite file (the folder chosen
     in the welcome wizard, ``localconfig``, or the user's data folder)."""
     url = os.environ.get(ENV_URL)
     if url:
         return url
-    from transit_centre.localconfig import database_path
-
     return sqlite_url(database_path())
 
 

@@ -4,7 +4,7 @@ displaced person (IDP), as the annual report splits its figures.
 Derived where it can be: from the latest return case that is not cancelled (a return home to Mali
 or to another country), else from the nationality (Mali: a Malian returning home; another
 country: an international migrant; none: not known). An IDP is never derived: a caseworker sets
-it, and a group set by a caseworker stays until they clear it (``set_returnee_group(None)``
+it, and a group set by a caseworker stays until they clear it (``registry.residents.set_returnee_group(None)``
 derives it again). Each change is in the audit log (the resident's ``returnee_group`` field).
 """
 from __future__ import annotations
@@ -14,13 +14,8 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from transit_centre.common import check_version
-from transit_centre.db.engine import Database
 from transit_centre.db.models import Resident, ReturnCase
 from transit_centre.enums import ReturneeGroup, ReturnStatus, ReturnType
-from transit_centre.errors import ValidationError
-from transit_centre.i18n import _
-from transit_centre.security.permissions import Actor, Permission
 
 
 def derive_group(nationality: str | None, return_type: ReturnType | str | None = None) -> ReturneeGroup | None:
@@ -54,27 +49,4 @@ def refresh_group(session: Session, resident: Resident, return_type: ReturnType 
         resident.returnee_group = group
 
 
-def set_returnee_group(db: Database, actor: Actor, resident_id: uuid.UUID, group: ReturneeGroup | str | None,
-                       expected_version: int | None = None):  # noqa: ANN201 - ResidentView
-    """A caseworker sets the resident's group (``None``: derive it again from the nationality and
-    the return destination). Audited like every change of the resident."""
-    from transit_centre.registry.residents import load_resident, view
-
-    try:
-        wanted = ReturneeGroup(group) if group else None
-    except ValueError:
-        raise ValidationError({"returnee_group": _("This value is not one of the choices.")}) from None
-    with db.transaction(actor) as s:
-        resident = load_resident(s, actor, resident_id, Permission.RESIDENT_WRITE)
-        check_version(resident, expected_version)
-        if wanted is None:
-            resident.returnee_group_manual = False
-            refresh_group(s, resident)
-        else:
-            resident.returnee_group_manual = True
-            resident.returnee_group = wanted
-        s.flush()
-        return view(resident)
-
-
-__all__ = ["derive_group", "latest_return_type", "refresh_group", "set_returnee_group"]
+__all__ = ["derive_group", "latest_return_type", "refresh_group"]

@@ -41,7 +41,7 @@ _MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"BM", b"GIF87a", b"GIF89a", b"
 
 __all__ = [
     "DocumentInput", "ResidentInput", "VulnerabilityInput", "ResidentView", "ResidentDetail",
-    "register_resident", "update_resident", "get_resident", "record_consent", "set_photo",
+    "register_resident", "update_resident", "get_resident", "record_consent", "set_photo", "set_returnee_group",
 ]
 
 
@@ -374,3 +374,24 @@ def get_resident(db: Database, actor: Actor, resident_id: uuid.UUID) -> Resident
             household_version=household.version if household else None,
             members=members, current_stay=stay, photo_file=photo_file(r.photo_path),
         )
+
+
+def set_returnee_group(db: Database, actor: Actor, resident_id: uuid.UUID, group: ReturneeGroup | str | None,
+                       expected_version: int | None = None):  # noqa: ANN201 - ResidentView
+    """A caseworker sets the resident's group (``None``: derive it again from the nationality and
+    the return destination). Audited like every change of the resident."""
+    try:
+        wanted = ReturneeGroup(group) if group else None
+    except ValueError:
+        raise ValidationError({"returnee_group": _("This value is not one of the choices.")}) from None
+    with db.transaction(actor) as s:
+        resident = load_resident(s, actor, resident_id, Permission.RESIDENT_WRITE)
+        check_version(resident, expected_version)
+        if wanted is None:
+            resident.returnee_group_manual = False
+            refresh_group(s, resident)
+        else:
+            resident.returnee_group_manual = True
+            resident.returnee_group = wanted
+        s.flush()
+        return view(resident)

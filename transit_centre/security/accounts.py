@@ -138,7 +138,7 @@ def set_user_active(db: Database, actor: Actor, user_id: uuid.UUID, active: bool
                 user.failed_logins, user.locked_until = 0, None
         s.flush()
         if not active:
-            from transit_centre.security.at_rest import drop_slot
+            from transit_centre.security.slots import drop_slot
 
             drop_slot(db, user.username)  # its password no longer opens the database file either
         return _view(user)
@@ -162,7 +162,7 @@ def reset_password(db: Database, actor: Actor, user_id: uuid.UUID, temporary_pas
         user.failed_logins, user.locked_until = 0, None
         s.flush()
         if user.active:
-            from transit_centre.security.at_rest import follow_password
+            from transit_centre.security.slots import follow_password
 
             follow_password(db, user.username, temporary_password)
         return _view(user)
@@ -201,7 +201,7 @@ def change_own_password(db: Database, actor: Actor, current_password: str, new_p
             user.password_hash = hash_password(new_password)
             user.must_change_password = False
             s.flush()
-            from transit_centre.security.at_rest import follow_password
+            from transit_centre.security.slots import follow_password
 
             follow_password(db, user.username, new_password)
     if wrong:  # counted toward the lockout and audited, like a wrong password at sign-in

@@ -98,14 +98,9 @@ def _sqlite_file(db: Database) -> Path:
 
 def database_file(url: str | None = None) -> Path | None:
     """The SQLite file a URL (default: the configured one) points to, without opening it."""
-    from sqlalchemy.engine import make_url
+    from transit_centre.security.slots import database_path
 
-    from transit_centre.db.engine import configured_url
-
-    parsed = make_url(url or configured_url())
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
-        return None
-    return Path(parsed.database)
+    return database_path(url)
 
 
 def backups_supported(db: Database) -> bool:

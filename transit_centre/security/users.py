@@ -196,7 +196,7 @@ def create_user(db: Database, actor: Actor, *, username: str, full_name: str, pa
         user.centres = [get(s, Centre, cid, _("centre")) for cid in centre_ids]
         s.add(user)
         s.flush()
-        from transit_centre.security.at_rest import follow_password
+        from transit_centre.security.slots import follow_password
 
         follow_password(db, user.username, password)  # the account's key slot (encrypted database)
         return _view(user)

@@ -30,7 +30,7 @@ from transit_centre.enums import DocumentKind, HouseholdRole, ReturneeGroup, Vul
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _, country_name, format_date
 from transit_centre.registry import households, records
-from transit_centre.registry.groups import set_returnee_group
+from transit_centre.registry.residents import set_returnee_group
 from transit_centre.registry.inputs import DocumentInput, VulnerabilityInput
 from transit_centre.registry.residents import ResidentDetail, get_resident, record_consent, set_photo
 from transit_centre.registry.timeline import resident_timeline
