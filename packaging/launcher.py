@@ -8,7 +8,7 @@ from __future__ import annotations
 import multiprocessing
 import sys
 
-from transit_centre.cli import main
+from transit_centre.cli.main import main
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()

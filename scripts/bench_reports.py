@@ -28,7 +28,7 @@ from sqlalchemy import event, select
 
 from transit_centre.db.base import Base
 from transit_centre.db.engine import Database, sqlite_url
-from transit_centre.security import at_rest
+from transit_centre.storage import at_rest
 from transit_centre.db.models import Centre
 from transit_centre.reports.consolidate import _consolidated, consolidated_report, import_packages
 from transit_centre.reports.export import monthly_export

@@ -40,12 +40,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from transit_centre.bootstrap import open_database  # noqa: E402
+from transit_centre.storage.opening import open_database  # noqa: E402
 from transit_centre.db import cipher  # noqa: E402
 from transit_centre.db.engine import Database, sqlite_url  # noqa: E402
 from transit_centre.enums import Role  # noqa: E402
 from transit_centre.registry.search import ResidentFilter, count_residents, resident_page  # noqa: E402
-from transit_centre.security import at_rest, keyring  # noqa: E402
+from transit_centre.security import keyring  # noqa: E402
+from transit_centre.storage import at_rest  # noqa: E402
 from transit_centre.security.permissions import Actor  # noqa: E402
 from transit_centre.security.users import authenticate  # noqa: E402
 
@@ -75,7 +76,7 @@ def build(path: Path, residents: int) -> tuple[float, int | None] | None:
     """Make the database with ``transit-centre demo`` when missing: (seconds, peak MB) or None."""
     if path.exists():
         return None
-    command = [sys.executable, "-m", "transit_centre.cli", "--database", sqlite_url(path), "demo",
+    command = [sys.executable, "-m", "transit_centre.cli.main", "--database", sqlite_url(path), "demo",
                "--residents", str(residents)]
     start = time.perf_counter()
     subprocess.run(command, check=True, cwd=ROOT)
@@ -113,7 +114,7 @@ def pair(path: Path) -> tuple[Path, bytes, Path]:
 def open_times(encrypted: Path, plain: Path) -> list[tuple[str, float, float]]:
     """Signing in as the application does: (encrypted) unwrap the key with the password and open
     the file, (plain) open the file; then check the account. Median of fresh opens."""
-    from transit_centre.integrity import note_closed
+    from transit_centre.storage.integrity import note_closed
 
     def encrypted_open() -> None:
         db = at_rest.unlock(sqlite_url(encrypted), "manager", DEMO_PASSWORD)

@@ -12,7 +12,7 @@ its baseline timed in the same run:
   thread): beside a bare PySide6 window shown the same way;
 - ``transit-centre version`` and ``transit-centre print receipt N``: beside ``python -c pass``;
 - ``PRAGMA quick_check`` of the file, which used to run before every start (now after the
-  window shows, or before use only after an unclean close: see ``transit_centre/integrity.py``).
+  window shows, or before use only after an unclean close: see ``transit_centre/storage/integrity.py``).
 
 Needs a database made by ``transit-centre demo`` (``scripts/bench_residents.py`` builds one).
 Goals (issue 18): window <= 1.5 s, version <= 0.3 s, print receipt <= 0.5 s.
@@ -34,15 +34,15 @@ ROOT = Path(__file__).resolve().parent.parent
 WINDOW = r"""
 import os, sys
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-from transit_centre.bootstrap import open_database
-from transit_centre.integrity import note_closed
+from transit_centre.storage.opening import open_database
+from transit_centre.storage.integrity import note_closed
 from transit_centre.security.users import authenticate
 from transit_centre.ui.app import make_application, open_main_window
 from transit_centre.ui.login import LoginDialog
 from transit_centre.ui.startup_checks import start_session
 from transit_centre.ui.worker import shutdown
 
-from transit_centre.security.at_rest import DatabaseState, state_of, unlock
+from transit_centre.storage.at_rest import DatabaseState, state_of, unlock
 
 url = sys.argv[1]
 app = make_application()
@@ -135,7 +135,7 @@ def command_line() -> list[str]:
     for name in ("transit-centre", "transit-centre.exe"):
         if (folder / name).exists():
             return [str(folder / name)]
-    return [sys.executable, "-m", "transit_centre.cli"]
+    return [sys.executable, "-m", "transit_centre.cli.main"]
 
 
 def quick_check_seconds(path: Path, key: bytes | None) -> float:

@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database")
     parser.add_argument("--no-png", action="store_true")
     args = parser.parse_args(argv)
-    from transit_centre.bootstrap import open_database
+    from transit_centre.storage.opening import open_database
     from transit_centre.documents import render_document
     from transit_centre.security.permissions import Actor
 

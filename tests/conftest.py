@@ -59,7 +59,7 @@ def empty_db(tmp_path) -> Iterator[Database]:
 def db(empty_db: Database) -> Database:
     """A database with the current schema and the reference data (centres, roles)."""
     from transit_centre.admin.centres import seed_centres
-    from transit_centre.casework.flags import seed_flag_types
+    from transit_centre.protection.flags import seed_flag_types
     from transit_centre.security.users import seed_roles
 
     Base.metadata.create_all(empty_db.engine)

@@ -225,7 +225,7 @@ def test_audit_viewer_fetches_pages_and_filters(qtbot, qsettings_isolated, db, a
 @pytest.mark.skipif(bool(TEST_URL), reason="backups are for SQLite files")
 def test_backups_tab_backs_up_and_restores(qtbot, qsettings_isolated, tmp_path, quiet_boxes, monkeypatch):
     from transit_centre.db.engine import sqlite_url
-    from transit_centre.security import at_rest, backup
+    from transit_centre.storage import at_rest, backup
     from transit_centre.ui import backups_admin, encryption
 
     url = sqlite_url(tmp_path / "live.sqlite3")

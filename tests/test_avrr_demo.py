@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from transit_centre import demo
+from transit_centre.demo import generate as demo
 from transit_centre.avrr import cash as K
 from transit_centre.db.models import Counter, Receipt, ReturnCase, Stay
 from transit_centre.enums import DepartureReason, GrantKind, Role

@@ -11,13 +11,13 @@ from sqlalchemy import func, select
 
 from tests.conftest import TEST_URL
 from transit_centre.admin.settings import set_setting
-from transit_centre.bootstrap import open_database
-from transit_centre.cli import main
+from transit_centre.storage.opening import open_database
+from transit_centre.cli.main import main
 from transit_centre.db.engine import Database, sqlite_url
 from transit_centre.db.models import AuditEntry, Setting
 from transit_centre.enums import AuditAction, Role
 from transit_centre.errors import DomainError, PermissionDenied
-from transit_centre.security import backup
+from transit_centre.storage import backup
 from transit_centre.security.permissions import Actor
 
 sqlite_only = pytest.mark.skipif(bool(TEST_URL), reason="backups are for SQLite files")

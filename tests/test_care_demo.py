@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from transit_centre.care.medical import latest_fit_to_travel
 from transit_centre.db.models import Partner, Resident, ServiceParticipant, ServiceRecord, Stay
-from transit_centre.demo import generate
+from transit_centre.demo.generate import generate
 from transit_centre.enums import DepartureReason, ServiceKind
 
 TODAY = dt.date(2026, 6, 30)

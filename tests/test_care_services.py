@@ -228,7 +228,7 @@ def test_counselling_individual_and_group(db, centres, make_actor, present):
 
 def _consent(db, actor, resident_id, partner):
     try:
-        from transit_centre.casework.consent import record_consent
+        from transit_centre.protection.consent import record_consent
     except ImportError:
         return
     record_consent(db, actor, resident_id, partner)
@@ -336,7 +336,7 @@ def test_fixture_has_men_and_women(db, present):
 # --- casework rules applied by the care services -----------------------------------------
 
 def test_distribution_rules_skip_residents(db, centres, make_actor, present):
-    from transit_centre.casework import distribution as rules
+    from transit_centre.care import distribution_rules as rules
 
     rules.save_rule(db, make_actor(Role.ADMIN), kind=ServiceKind.NFI_KIT, subtype="hygiene_kit",
                     min_interval_days=30)

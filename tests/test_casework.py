@@ -8,8 +8,10 @@ import itertools
 import pytest
 from sqlalchemy import select
 
-from transit_centre.casework import consent, distribution, flags, followups, rollcall
-from transit_centre.casework_enums import FlagEffect, FollowUpKind, FollowUpStatus, ReferralStatus
+from transit_centre.care import distribution_rules as distribution
+from transit_centre.casework import followups, rollcall
+from transit_centre.protection import consent, flags
+from transit_centre.enums import FlagEffect, FollowUpKind, FollowUpStatus, ReferralStatus
 from transit_centre.common import fold
 from transit_centre.db.models import AuditEntry, Household, Resident, ServiceRecord, Stay, Vulnerability
 from transit_centre.enums import AuditAction, HouseholdKind, Role, ServiceKind, Sex, VulnerabilityKind

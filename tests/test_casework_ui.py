@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
 from avrr_support import TODAY, add_fit, add_resident, open_international, walk_to_fit
 from transit_centre.avrr import movements as M
-from transit_centre.casework import flags, followups
-from transit_centre.casework_enums import FollowUpKind
+from transit_centre.casework import followups
+from transit_centre.protection import flags
+from transit_centre.enums import FollowUpKind
 from transit_centre.enums import MovementMode, MovementStatus, Role
 from transit_centre.i18n import set_language
 from transit_centre.shelter.stays import present_residents
@@ -148,8 +149,8 @@ def test_dashboard_lists_my_tasks_and_the_overdue(db, centres, make_actor, qtbot
 
 def test_administrator_defines_a_flag_type_and_a_distribution_rule(db, centres, make_actor, qtbot,
                                                                    qsettings_isolated):
-    from transit_centre.casework import distribution
-    from transit_centre.casework_enums import FlagEffect
+    from transit_centre.care import distribution_rules as distribution
+    from transit_centre.enums import FlagEffect
     from transit_centre.enums import ServiceKind
     from transit_centre.ui.casework_admin import DistributionRulesAdmin, FlagTypesAdmin
 

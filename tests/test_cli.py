@@ -6,7 +6,7 @@ import re
 from sqlalchemy import func, select
 
 from transit_centre import __version__
-from transit_centre.cli import main
+from transit_centre.cli.main import main
 from transit_centre.db.engine import Database
 from transit_centre.db.models import Resident, Stay, User
 
@@ -31,7 +31,7 @@ PASSWORD = "un-mot-de-passe-long"
 
 def opened(url: str, username: str = "admin", password: str = "transit-demo") -> Database:
     """The database at ``url`` as a signed-in user opens it (a new SQLite file is encrypted)."""
-    from transit_centre.security.at_rest import DatabaseState, state_of, unlock
+    from transit_centre.storage.at_rest import DatabaseState, state_of, unlock
 
     if state_of(url) is DatabaseState.ENCRYPTED:
         return unlock(url, username, password)
@@ -107,7 +107,7 @@ def test_help_and_version_import_no_command_module():
 
     script = (
         "import sys\n"
-        "from transit_centre.cli import main\n"
+        "from transit_centre.cli.main import main\n"
         "try:\n"
         "    main(sys.argv[1:])\n"
         "except SystemExit:\n"
@@ -128,7 +128,7 @@ def test_the_command_table_lists_what_each_module_defines():
     import argparse
     import importlib
 
-    from transit_centre.cli import COMMANDS
+    from transit_centre.cli.main import COMMANDS
     from transit_centre.i18n import _
 
     class Recorder:

@@ -7,7 +7,7 @@ import uuid
 
 from sqlalchemy import func, insert, select, text
 
-from transit_centre import demo
+from transit_centre.demo import generate as demo
 from transit_centre.db import bulk
 from transit_centre.db.models import Resident, ServiceRecord
 from transit_centre.enums import ServiceKind
@@ -69,8 +69,8 @@ def test_demo_progress_goes_to_the_end(db):
 
 def test_demo_content_does_not_depend_on_the_batch_size(tmp_path, monkeypatch):
     from transit_centre.admin.centres import seed_centres
-    from transit_centre.avrr import demo as avrr_demo
-    from transit_centre.care import demo as care_demo
+    from transit_centre.demo import avrr as avrr_demo
+    from transit_centre.demo import care as care_demo
     from transit_centre.db.base import Base
     from transit_centre.db.engine import Database, sqlite_url
     from transit_centre.db.models import CashGrant, Receipt, ReturnStepRecord, ServiceParticipant

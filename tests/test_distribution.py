@@ -28,7 +28,7 @@ def own_data_dir(tmp_path, monkeypatch):
 # -- smoke command -----------------------------------------------------------------------
 
 def test_smoke_command_opens_every_page_on_demo_data(empty_db, qsettings_isolated, capsys):
-    from transit_centre.cli import main
+    from transit_centre.cli.main import main
 
     assert main(["--lang", "en", "--database", empty_db.url, "smoke", "--residents", "20"]) == 0
     out = capsys.readouterr().out
@@ -70,7 +70,7 @@ def test_smoke_notices_missing_resources(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize("folder", ["Aïssata Traoré/Données", "50% sûr #1/a@b c"])
 def test_database_in_a_folder_with_accents_opens_migrates_and_keeps_records(tmp_path, folder):
-    from transit_centre.bootstrap import open_database
+    from transit_centre.storage.opening import open_database
     from transit_centre.enums import Role
     from transit_centre.security.permissions import Actor
     from transit_centre.security.users import authenticate, create_user
@@ -153,7 +153,8 @@ def test_application_icon_loads(qapp):
 # -- the PyInstaller spec ----------------------------------------------------------------------
 
 def _string_registry_modules() -> list[str]:
-    from transit_centre import cli, demo
+    from transit_centre.cli import main as cli
+    from transit_centre.demo import generate as demo
     from transit_centre.registry import timeline
     from transit_centre.ui import pages
 

@@ -40,7 +40,7 @@ def text_of(pdf: bytes) -> str:
 @pytest.fixture
 def demo(db):
     """Demo data (60 residents) with one receipted resident renamed "Aïssata Traoré"."""
-    from transit_centre.demo import generate
+    from transit_centre.demo.generate import generate
 
     generate(db, 60, seed=5, months=2)
     with db.transaction(Actor.system()) as s:
@@ -189,9 +189,9 @@ def test_receipts_of_a_day_in_one_pdf(db, demo):
 
 
 def test_cli_print_writes_the_pdf(db, demo, tmp_path, monkeypatch, capsys):
-    from transit_centre import cli
+    from transit_centre.cli import main as cli
 
-    monkeypatch.setattr("transit_centre.bootstrap.open_database", lambda url=None: db)
+    monkeypatch.setattr("transit_centre.storage.opening.open_database", lambda url=None: db)
     monkeypatch.setenv("TRANSIT_CENTRE_USER", "cash")  # the demo's cash officer signs in
     monkeypatch.setenv("TRANSIT_CENTRE_PASSWORD", "transit-demo")
     out = tmp_path / "recu.pdf"

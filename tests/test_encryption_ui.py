@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 from transit_centre.admin.centres import list_centres
 from transit_centre.db.engine import sqlite_url
 from transit_centre.enums import Role
-from transit_centre.security import at_rest, keyring
+from transit_centre.security import keyring
+from transit_centre.storage import at_rest
 from transit_centre.security.permissions import Actor
 from transit_centre.security.users import authenticate, create_user
 
@@ -110,7 +111,7 @@ def _keep_recovery_key(seen: list[str]) -> None:
 
 
 def test_an_administrator_encrypts_a_plain_database_at_sign_in(qtbot, qsettings_isolated, tmp_path):
-    from transit_centre.bootstrap import open_database
+    from transit_centre.storage.opening import open_database
     from transit_centre.ui.encryption import EncryptDatabaseDialog
 
     url = sqlite_url(tmp_path / "ancien.sqlite3")
@@ -139,7 +140,7 @@ def test_a_manager_on_a_plain_database_is_told_to_ask_an_administrator(qtbot, qs
                                                                        monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    from transit_centre.bootstrap import open_database
+    from transit_centre.storage.opening import open_database
     from transit_centre.ui.app import offer_encryption
 
     said = []

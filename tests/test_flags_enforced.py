@@ -10,8 +10,8 @@ from sqlalchemy import select
 from avrr_support import TODAY, add_fit, add_resident, open_international, walk_to_fit
 from transit_centre.avrr import cash as K
 from transit_centre.avrr import movements as M
-from transit_centre.casework import flags
-from transit_centre.casework_enums import FlagEffect
+from transit_centre.protection import flags
+from transit_centre.enums import FlagEffect
 from transit_centre.db.models import Stay
 from transit_centre.enums import DepartureReason, GrantKind, MovementMode, MovementStatus, Role
 from transit_centre.errors import RuleViolation

@@ -6,7 +6,7 @@ import datetime as dt
 from avrr_support import TODAY, add_fit, add_resident, open_international, walk_to_fit
 from transit_centre.avrr import movements as M
 from transit_centre.casework import followups
-from transit_centre.casework_enums import FollowUpKind
+from transit_centre.enums import FollowUpKind
 from transit_centre.enums import MovementMode, Role
 
 

@@ -1,4 +1,4 @@
-"""When the SQLite file is checked (integrity.py): before anything is written when it may have
+"""When the SQLite file is checked (storage/integrity.py): before anything is written when it may have
 been hurt (never closed cleanly, an unclean close, changed by something else); otherwise after
 the window shows, and then a failed check stops every further read and write."""
 from __future__ import annotations
@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import TEST_URL
-from transit_centre import integrity
-from transit_centre.bootstrap import open_database
+from transit_centre.storage import integrity
+from transit_centre.storage.opening import open_database
 from transit_centre.db.engine import sqlite_url
 from transit_centre.db.models import Setting
-from transit_centre.security import backup
+from transit_centre.storage import backup
 
 pytestmark = pytest.mark.skipif(bool(TEST_URL), reason="the check is for SQLite files")
 

@@ -8,7 +8,7 @@ from sqlalchemy import inspect, text
 
 import pytest
 
-from transit_centre.bootstrap import open_database
+from transit_centre.storage.opening import open_database
 from transit_centre.db.base import Base
 from transit_centre.db.migrate import current_revision, downgrade, head_revision, upgrade
 from transit_centre.db.search_index import include_name, is_search_object
@@ -155,7 +155,7 @@ def test_opening_an_up_to_date_database_imports_no_alembic(tmp_path):
     from transit_centre.db.engine import sqlite_url
 
     url = sqlite_url(tmp_path / "tc.sqlite3")
-    script = ("import sys\nfrom transit_centre.bootstrap import open_database\n"
+    script = ("import sys\nfrom transit_centre.storage.opening import open_database\n"
               "open_database(sys.argv[1]).dispose()\nprint('ALEMBIC=' + str('alembic' in sys.modules))\n")
     env = {**os.environ, "TRANSIT_CENTRE_DATA_DIR": str(tmp_path)}
     env.pop("TRANSIT_CENTRE_DATABASE_URL", None)

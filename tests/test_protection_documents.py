@@ -271,14 +271,14 @@ def test_verify_receipt_repeats_what_the_paper_says(db, person):
 
 
 def test_the_command_line_signs_in_and_the_form_names_who_printed_it(db, centres, person, tmp_path, monkeypatch):
-    from transit_centre import cli
+    from transit_centre.cli import main as cli
     from transit_centre.security.users import create_user
 
     create_user(db, Actor.system(), username="admin", full_name="Admin", password="un-mot-de-passe-solide",
                 roles=[Role.ADMIN])
     create_user(db, Actor.system(), username="awa", full_name="Awa Sidibé", password="un-mot-de-passe-solide",
                 roles=[Role.CASEWORKER], centre_ids=[centres["GAO"]])
-    monkeypatch.setattr("transit_centre.bootstrap.open_database", lambda url=None: db)
+    monkeypatch.setattr("transit_centre.storage.opening.open_database", lambda url=None: db)
     monkeypatch.setenv("TRANSIT_CENTRE_PASSWORD", "un-mot-de-passe-solide")
     out = tmp_path / "form.pdf"
     assert cli.main(["--database", db.url, "print", "registration", person["case_number"], "--lang", "en", "--out", str(out),

@@ -17,7 +17,7 @@ from transit_centre.avrr import movements as M
 from transit_centre.avrr.documents import manifest_view
 from transit_centre.care import medical
 from transit_centre.care.enums import ConsultationType
-from transit_centre.casework import flags
+from transit_centre.protection import flags
 from transit_centre.db.models import Household, Resident, Stay, Vulnerability
 from transit_centre.enums import (
     HouseholdKind,

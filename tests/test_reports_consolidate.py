@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from annual_support import annual_figures, followed_links
 from reports_data import AS_OF, load, register_keys
-from transit_centre.cli import main
+from transit_centre.cli.main import main
 from transit_centre.db.base import Base
 from transit_centre.db.engine import Database, sqlite_url
 from transit_centre.db.models import ImportedPackage, ImportedService
@@ -220,7 +220,7 @@ def test_command_line_round_trip(db, centres, tmp_path, capsys, monkeypatch):
     from alembic import command
 
     from transit_centre.db.migrate import alembic_config
-    from transit_centre.security import at_rest
+    from transit_centre.storage import at_rest
     from transit_centre.security.users import create_user
 
     load(db, centres)

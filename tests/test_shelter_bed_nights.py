@@ -97,7 +97,7 @@ def test_command_line_occupancy_and_bed_nights(db, capsys, monkeypatch):
     from alembic import command
 
     from transit_centre.admin.centres import centre_by_code
-    from transit_centre.cli import main
+    from transit_centre.cli.main import main
     from transit_centre.db.migrate import alembic_config
 
     command.stamp(alembic_config(db), "head")

@@ -28,7 +28,7 @@ def env(tmp_path):
 
 
 def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "transit_centre.cli", *args]
+    return [sys.executable, "-m", "transit_centre.cli.main", *args]
 
 
 def test_the_key_is_the_same_for_one_database_and_differs_between_databases(tmp_path):

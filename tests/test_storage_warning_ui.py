@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from tests.conftest import TEST_URL
-from transit_centre.bootstrap import open_database
+from transit_centre.storage.opening import open_database
 from transit_centre.db.engine import sqlite_url
 from transit_centre.enums import Role
 from transit_centre.i18n import set_language

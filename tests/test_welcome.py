@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from transit_centre.errors import DomainError, RuleViolation, ValidationError
-from transit_centre.security.at_rest import unlock
+from transit_centre.storage.at_rest import unlock
 from transit_centre.security.users import authenticate
 
 PASSWORD = "un-mot-de-passe-solide"
@@ -67,7 +67,7 @@ def test_wizard_creates_database_in_chosen_folder_with_admin_and_centre(qtbot, q
 
     from transit_centre import localconfig
     from transit_centre.admin.first_run import site_centre_code
-    from transit_centre.bootstrap import open_database
+    from transit_centre.storage.opening import open_database
     from transit_centre.i18n import current_language
     from transit_centre.ui.welcome import WelcomeWizard
 
@@ -185,7 +185,7 @@ def test_a_bad_folder_keeps_the_user_on_the_database_page(qtbot, qsettings_isola
 def test_a_folder_with_an_existing_database_goes_straight_to_sign_in(qtbot, qsettings_isolated, own_data_dir,
                                                                       tmp_path):
     from transit_centre import localconfig
-    from transit_centre.bootstrap import open_database
+    from transit_centre.storage.opening import open_database
     from transit_centre.enums import Role
     from transit_centre.security.permissions import Actor
     from transit_centre.security.users import create_user
@@ -237,7 +237,7 @@ def test_a_database_with_accounts_goes_to_sign_in(qtbot, qsettings_isolated, own
     from PySide6.QtWidgets import QDialog
 
     from transit_centre import localconfig
-    from transit_centre.bootstrap import open_database
+    from transit_centre.storage.opening import open_database
     from transit_centre.enums import Role
     from transit_centre.security.permissions import Actor
     from transit_centre.security.users import create_user
@@ -290,7 +290,7 @@ def test_first_run_hostile_input_gives_messages_never_a_crash(db, username, full
 def test_a_folder_with_an_encrypted_database_goes_to_sign_in_without_opening_it(
         qtbot, qsettings_isolated, own_data_dir, tmp_path):
     from transit_centre import localconfig
-    from transit_centre.security.at_rest import create_database, start_key_file
+    from transit_centre.storage.at_rest import create_database, start_key_file
     from transit_centre.ui.welcome import WelcomeWizard
 
     folder = tmp_path / "Clé USB"

@@ -15,10 +15,10 @@ import pytest
 
 from tests.conftest import TEST_URL
 from transit_centre import fs
-from transit_centre.bootstrap import open_database
+from transit_centre.storage.opening import open_database
 from transit_centre.db.engine import Database, sqlite_url
 from transit_centre.i18n import set_language
-from transit_centre.security import backup
+from transit_centre.storage import backup
 
 sqlite_only = pytest.mark.skipif(bool(TEST_URL), reason="SQLite files only")
 windows_only = pytest.mark.skipif(sys.platform != "win32", reason="needs Windows")

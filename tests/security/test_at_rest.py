@@ -23,7 +23,8 @@ from transit_centre.db.engine import sqlite_url
 from transit_centre.db.models import AuditEntry, ServiceRecord, Vulnerability
 from transit_centre.enums import AuditAction, Role, ServiceKind, VulnerabilityKind
 from transit_centre.errors import DomainError
-from transit_centre.security import at_rest, backup, keyring
+from transit_centre.security import keyring
+from transit_centre.storage import at_rest, backup
 from transit_centre.security.accounts import change_own_password, reset_password, set_user_active
 from transit_centre.security.permissions import Actor
 from transit_centre.security.users import authenticate, create_user
@@ -119,7 +120,7 @@ def test_wrong_or_unknown_passwords_open_nothing_and_are_audited_at_the_next_ope
         at_rest.unlock(url, "personne", "pas-le-bon-mot-de-passe")
     assert str(wrong.value) == str(unknown.value)  # nothing says whether the account exists
     with pytest.raises(DomainError):
-        from transit_centre.bootstrap import open_database
+        from transit_centre.storage.opening import open_database
 
         open_database(url)  # without a password the file does not open at all
     db = at_rest.unlock(url, "awa", PASSWORD)
@@ -174,7 +175,7 @@ def test_the_recovery_key_opens_the_file_and_can_be_replaced(laptop):
 
 
 def test_a_plain_database_is_encrypted_in_place_after_a_verified_backup(tmp_path):
-    from transit_centre.bootstrap import open_database
+    from transit_centre.storage.opening import open_database
 
     path = tmp_path / "ancien" / "transit-centre.sqlite3"
     plain = open_database(sqlite_url(path))  # a database from before encryption
@@ -251,7 +252,7 @@ def test_interrupted_backups_are_removed_by_the_next_one(laptop, tmp_path):
 
 
 def test_a_database_without_its_key_file_says_what_to_do(laptop):
-    from transit_centre.bootstrap import open_database
+    from transit_centre.storage.opening import open_database
 
     laptop.db.dispose()
     keyring.key_file(laptop.path).rename(laptop.path.with_name("ailleurs.keys"))
@@ -262,7 +263,7 @@ def test_a_database_without_its_key_file_says_what_to_do(laptop):
 
 
 def test_commands_sign_in_and_act_with_the_users_rights(laptop, tmp_path, monkeypatch, capsys):
-    from transit_centre.cli import main
+    from transit_centre.cli.main import main
 
     laptop.db.dispose()
     url = laptop.url

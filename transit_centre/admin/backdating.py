@@ -14,16 +14,15 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from transit_centre.admin.settings import register_default
+from transit_centre.admin.settings import DEFAULTS
 from transit_centre.db.audit import audit_entry
 from transit_centre.db.models import Setting
 from transit_centre.enums import AuditAction
 from transit_centre.errors import ValidationError
-from transit_centre.i18n import _, format_date, ngettext
+from transit_centre.i18n import format_date, ngettext
 
 KEY = "records.backdate_days"
-DEFAULT_DAYS = 366  # a year back: last year's paper forms are entered before the annual report
-register_default(KEY, DEFAULT_DAYS)
+DEFAULT_DAYS = DEFAULTS[KEY]  # a year back: last year's paper forms are entered before the annual report
 
 
 def backdate_days(session: Session) -> int:

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 
 from transit_centre.admin.centres import centre_by_code
-from transit_centre.admin.settings import get_setting, register_default, set_setting
+from transit_centre.admin.settings import get_setting, set_setting
 from transit_centre.common import Errors
 from transit_centre.db.engine import Database
 from transit_centre.enums import Role
@@ -20,7 +20,6 @@ from transit_centre.security.permissions import Actor
 from transit_centre.security.users import create_user, has_users, password_problem
 
 SITE_CENTRE_KEY = "site.centre_code"
-register_default(SITE_CENTRE_KEY, "")
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ def complete_first_run(db: Database, *, username: str, full_name: str, password:
         raise RuleViolation(_("This database already has accounts: sign in instead."))
     assert centre is not None
     language = language if language in LANGUAGES else "fr"
-    from transit_centre.security.at_rest import start_key_file
+    from transit_centre.security.slots import start_key_file
 
     recovery = start_key_file(db, username_ or "", password)  # the key file first: its slot, the recovery key
     user = create_user(db, Actor.system(), username=username_ or "", full_name=full_name,

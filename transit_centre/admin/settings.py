@@ -1,8 +1,9 @@
 """Administrator settings stored in the database (shared by every laptop on a server):
 organisation name and logo for printed documents, default grant amounts, thresholds.
 
-Each setting is declared once in ``DEFAULTS`` with its default value; reading an unknown key
-is a programming error.
+Each setting is declared once with its default value in the store (``db.settings``); this
+module is its API for the services and the screens, and changes a setting for an
+administrator (checked and audited).
 """
 from __future__ import annotations
 
@@ -13,27 +14,10 @@ from sqlalchemy import select
 from transit_centre.common import clean
 from transit_centre.db.engine import Database
 from transit_centre.db.models import Setting
+from transit_centre.db.settings import DEFAULTS, get_setting, get_settings  # noqa: F401 - the settings API
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _
 from transit_centre.security.permissions import Actor, Permission
-
-DEFAULTS: dict[str, Any] = {
-    "organisation.name": "Organisation internationale pour les migrations (OIM) – Mali",
-    "organisation.name_en": "International Organization for Migration (IOM) – Mali",
-    "organisation.address": "Bamako, Mali",
-    "organisation.logo_path": "",  # no logo is shipped; an administrator chooses the file
-    # The office officials call about a travel letter (printed on the documents shown to them).
-    "organisation.phone": "",
-    "organisation.email": "",
-    # How long a resident card is valid after it is printed (days).
-    "badge.validity_days": 30,
-}
-
-
-def register_default(key: str, value: Any) -> None:
-    """Capabilities declare their own settings (e.g. default grant amounts) at import time."""
-    DEFAULTS.setdefault(key, value)
-
 
 MAX_TEXT = 2000
 MAX_NUMBER = 10**12
@@ -62,23 +46,6 @@ def _checked(key: str, default: Any, value: Any) -> Any:
     if default is not None and not isinstance(value, type(default)):
         raise wrong
     return value
-
-
-def get_setting(db: Database, key: str) -> Any:
-    if key not in DEFAULTS:
-        raise KeyError(key)
-    with db.transaction(None, readonly=True) as s:
-        row = s.scalar(select(Setting).where(Setting.key == key))
-        return DEFAULTS[key] if row is None else row.value
-
-
-def get_settings(db: Database, prefix: str = "") -> dict[str, Any]:
-    values = {k: v for k, v in DEFAULTS.items() if k.startswith(prefix)}
-    with db.transaction(None, readonly=True) as s:
-        for row in s.scalars(select(Setting).where(Setting.key.startswith(prefix))):
-            if row.key in DEFAULTS:
-                values[row.key] = row.value
-    return values
 
 
 def set_setting(db: Database, actor: Actor, key: str, value: Any) -> None:

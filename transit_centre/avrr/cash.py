@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from transit_centre.casework.flags import enforce_flags
-from transit_centre.casework_enums import FlagEffect
+from transit_centre.protection.flags import enforce_flags
+from transit_centre.enums import FlagEffect
 from transit_centre.admin.backdating import backdated
-from transit_centre.admin.settings import get_settings, register_default, set_setting
+from transit_centre.admin.settings import DEFAULTS, get_settings, set_setting
 from transit_centre.avrr import rules
 from transit_centre.avrr.cases import OPEN_STATUSES, case_centre
 from transit_centre.common import Errors, check_version, get, next_number
@@ -32,14 +32,7 @@ from transit_centre.security.permissions import Actor, Permission
 P = Permission
 MAX_AMOUNT = rules.MAX_AMOUNT
 MAX_TRANCHES = 12
-DEFAULT_AMOUNTS = {
-    GrantKind.POCKET_MONEY: 25_000,
-    GrantKind.TRANSPORT: 50_000,
-    GrantKind.REINTEGRATION: 300_000,
-    GrantKind.EMERGENCY: 15_000,
-}
-for _kind, _amount in DEFAULT_AMOUNTS.items():
-    register_default(f"grant.default.{_kind.value}", _amount)
+DEFAULT_AMOUNTS = {kind: DEFAULTS[f"grant.default.{kind.value}"] for kind in GrantKind}  # declared in db.settings
 
 
 @dataclass(frozen=True)

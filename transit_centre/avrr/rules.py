@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from transit_centre.ages import is_adult, is_minor
+from transit_centre.care.medical import latest_fit_to_travel as care_latest_fit_to_travel
 from transit_centre.db.models import (
     Household,
     Movement,
@@ -22,7 +23,6 @@ from transit_centre.db.models import (
     Resident,
     ReturnCase,
     ReturnStepRecord,
-    ServiceRecord,
     Vulnerability,
 )
 from transit_centre.enums import (
@@ -31,7 +31,6 @@ from transit_centre.enums import (
     ReturnStatus,
     ReturnStep,
     ReturnType,
-    ServiceKind,
     VulnerabilityKind,
 )
 from transit_centre.i18n import _, format_date
@@ -64,28 +63,12 @@ def _parse_date(value: object) -> dt.date | None:
 
 
 def latest_fit_to_travel(session: Session, resident_id: uuid.UUID) -> FitToTravel | None:
-    """The latest fit-to-travel from the medical record (care's helper when it exists)."""
-    try:
-        from transit_centre.care.medical import latest_fit_to_travel as care_latest
-    except ImportError:
-        care_latest = None
-    if care_latest is not None:
-        found = care_latest(session, resident_id)
-        if found is None:
-            return None
-        return FitToTravel(found.service_id, found.assessed_on, str(getattr(found.status, "value", found.status)),
-                           _parse_date(found.valid_until), found.provider)
-    record = session.scalars(
-        select(ServiceRecord)
-        .where(ServiceRecord.resident_id == resident_id, ServiceRecord.kind == ServiceKind.MEDICAL,
-               ServiceRecord.subtype == "fit_to_travel", ServiceRecord.voided_at.is_(None))
-        .order_by(ServiceRecord.service_date.desc(), ServiceRecord.created_at.desc())
-    ).first()
-    if record is None:
+    """The latest fit-to-travel from the medical record."""
+    found = care_latest_fit_to_travel(session, resident_id)
+    if found is None:
         return None
-    details = record.details or {}
-    return FitToTravel(record.id, record.service_date, str(details.get("fit_status") or ""),
-                       _parse_date(details.get("valid_until")), record.provider)
+    return FitToTravel(found.service_id, found.assessed_on, str(getattr(found.status, "value", found.status)),
+                       _parse_date(found.valid_until), found.provider)
 
 
 def fit_state(fit: FitToTravel | None, day: dt.date) -> str:

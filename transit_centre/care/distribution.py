@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from transit_centre.care.enums import MealType, NfiKit
-from transit_centre.casework.distribution import check_distribution
+from transit_centre.care.distribution_rules import check_distribution
 from transit_centre.care.records import as_uuid, check_day, check_quantity, new_record
 from transit_centre.common import Errors
 from transit_centre.db.engine import Database

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
-from transit_centre.casework.consent import require_sharing_consent
+from transit_centre.protection.consent import require_sharing_consent
 from transit_centre.care.enums import CounsellingType, PartnerSector, ReferralArea, ReferralOutcome
 from transit_centre.care.records import (
     ServiceView,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from transit_centre.casework_enums import FollowUpKind, FollowUpStatus
+from transit_centre.enums import FollowUpKind, FollowUpStatus
 from transit_centre.common import Errors, check_version, get, upsert_insert
 from transit_centre.db.audit import audit_entry
 from transit_centre.db.base import utcnow

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from transit_centre.admin.settings import get_setting, register_default
+from transit_centre.admin.settings import get_setting
 from transit_centre.common import get
 from transit_centre.db.base import utcnow
 from transit_centre.db.engine import Database
@@ -24,7 +24,6 @@ from transit_centre.errors import NotFound, RuleViolation
 from transit_centre.i18n import _
 from transit_centre.security.permissions import Actor, Permission
 
-register_default("rollcall.absent_days", 3)
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _CASE = re.compile(r"[A-Z0-9]{2,8}-\d{4}-\d{3,6}")

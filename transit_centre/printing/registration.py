@@ -8,7 +8,6 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
 
-from transit_centre.i18n import N_
 from transit_centre.printing.base import (
     Table,
     DocumentTemplate,

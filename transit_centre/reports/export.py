@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from transit_centre.admin.settings import get_setting, register_default, set_setting
+from transit_centre.admin.settings import get_setting, set_setting
 from transit_centre.db import audit_chain
 from transit_centre.db.audit import audit_entry
 from transit_centre.db.base import utcnow
@@ -154,7 +154,6 @@ def monthly_export(db: Database, actor: Actor, month: str, centre_id: uuid.UUID 
 
 
 HQ_KEY_SETTING = "security.hq_public_key"
-register_default(HQ_KEY_SETTING, "")
 
 
 def registered_hq_key(db: Database):  # noqa: ANN201 - an RSA public key or None

@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import distinct, func, literal, select, union_all
+from sqlalchemy import distinct, func, literal, select
 from sqlalchemy.orm import Session
 
 from transit_centre.db.engine import Database

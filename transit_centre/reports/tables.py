@@ -10,7 +10,6 @@ from transit_centre.enums import (
     DepartureReason,
     GrantKind,
     ReintegrationKind,
-    ReturneeGroup,
     ReturnType,
     ServiceKind,
     VulnerabilityKind,

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from transit_centre.admin.settings import register_default
 from transit_centre.common import Errors, check_version, get
 from transit_centre.db.audit import audit_entry
 from transit_centre.db.base import utcnow
@@ -37,7 +36,6 @@ from transit_centre.security.users import (
 
 # Minutes without keyboard or mouse activity before the window locks (0 = never).
 LOCK_MINUTES_KEY = "security.lock_minutes"
-register_default(LOCK_MINUTES_KEY, 10)
 
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 

@@ -1,6 +1,6 @@
 """What the database file is, and the key slots that follow the accounts (``security.keyring``).
 
-The small part of encryption at rest (``security.at_rest``) that the services below it need:
+The small part of encryption at rest (``storage.at_rest``) that the services below it need:
 ``bootstrap`` refuses an encrypted file opened without its key, ``security.users`` and
 ``security.accounts`` keep an account's slot in step with its password. It imports neither of
 them, so they can import it.
@@ -110,3 +110,13 @@ def has_slot(db: Database, username: str) -> bool:
         return username in keyring.slot_users(path)
     except DomainError:
         return False
+
+
+def start_key_file(db: Database, username: str, password: str) -> str | None:
+    """The key file of a new encrypted database: the first administrator's slot and the
+    recovery slot. Returns the recovery key (shown and printed once, stored nowhere); None for a
+    database that is not an encrypted file."""
+    path = db.sqlite_path
+    if db.key is None or path is None:
+        return None
+    return keyring.create(path, db.key, username, password)

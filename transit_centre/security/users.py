@@ -18,7 +18,7 @@ from transit_centre.db.engine import Database
 from transit_centre.db.models import Centre, RoleRecord, User
 from transit_centre.enums import AuditAction, Role
 from transit_centre.errors import DomainError, PermissionDenied
-from transit_centre.i18n import N_, _, ngettext
+from transit_centre.i18n import N_, _
 from transit_centre.security.permissions import Actor, Permission
 
 MIN_PASSWORD_LENGTH = 10

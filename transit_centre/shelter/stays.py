@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from transit_centre.casework.flags import enforce_flags
-from transit_centre.casework_enums import FlagEffect
+from transit_centre.protection.flags import enforce_flags
+from transit_centre.enums import FlagEffect
 from transit_centre.common import clean
 from transit_centre.db.engine import Database
 from transit_centre.db.models import Bed, Resident, Room, Stay

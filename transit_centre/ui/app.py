@@ -48,8 +48,8 @@ def open_main_window(db, actor):  # noqa: ANN001, ANN201 - Database, Actor
 def _open_plain(database_url: str | None):  # noqa: ANN202 - Database, or an exit code
     """A database that opens without a password: PostgreSQL, or a SQLite file from before
     encryption. Returns the exit code instead when it cannot be used."""
-    from transit_centre.bootstrap import open_database
-    from transit_centre.security.backup import DamagedDatabase, database_file
+    from transit_centre.storage.opening import open_database
+    from transit_centre.storage.backup import DamagedDatabase, database_file
 
     try:
         return open_database(database_url, background_check=True)  # checked after the window shows
@@ -71,7 +71,7 @@ def offer_encryption(db, actor):  # noqa: ANN001, ANN201 - Database, Actor -> Da
     """A SQLite file from before encryption: an administrator is asked to encrypt it now (the
     other users are told at every sign-in that their administrator should). Returns the
     database to use (the encrypted one when it was converted)."""
-    from transit_centre.security.at_rest import DatabaseState, state_of
+    from transit_centre.storage.at_rest import DatabaseState, state_of
     from transit_centre.security.permissions import Permission
 
     if db.sqlite_path is None or db.key is not None or state_of(db.url) is not DatabaseState.PLAIN:
@@ -91,7 +91,7 @@ def offer_encryption(db, actor):  # noqa: ANN001, ANN201 - Database, Actor -> Da
 
 def run(database_url: str | None = None) -> int:
     from transit_centre.localconfig import is_first_start
-    from transit_centre.security.at_rest import DatabaseState, database_path, no_key_file_message, state_of
+    from transit_centre.storage.at_rest import DatabaseState, database_path, no_key_file_message, state_of
     from transit_centre.security.users import has_users
     from transit_centre.ui.errors import install_excepthook
     from transit_centre.ui.login import LoginDialog
@@ -143,7 +143,7 @@ def run(database_url: str | None = None) -> int:
 
     start_session(window, db, actor)  # inactivity lock, integrity check, daily automatic backup
     code = app.exec()
-    from transit_centre.integrity import note_closed
+    from transit_centre.storage.integrity import note_closed
     from transit_centre.ui.worker import shutdown
 
     shutdown()  # background tasks end before Python tears Qt down

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _, format_datetime, format_number
-from transit_centre.security import backup
+from transit_centre.storage import backup
 from transit_centre.security.permissions import Permission
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error

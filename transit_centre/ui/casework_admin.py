@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 
 from transit_centre.care.enums import SUBTYPES, subtype_label
 from transit_centre.care.distribution import DISTRIBUTION_KINDS
-from transit_centre.casework import distribution, flags
-from transit_centre.casework_enums import FlagEffect
+from transit_centre.care import distribution_rules as distribution
+from transit_centre.protection import flags
+from transit_centre.enums import FlagEffect
 from transit_centre.enums import ServiceKind
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from transit_centre.care.referrals import list_partners
-from transit_centre.casework import consent, flags, followups
-from transit_centre.casework_enums import FollowUpKind, FollowUpStatus
+from transit_centre.casework import followups
+from transit_centre.protection import consent, flags
+from transit_centre.enums import FollowUpKind, FollowUpStatus
 from transit_centre.errors import DomainError, ValidationError
 from transit_centre.i18n import _, format_date
 from transit_centre.security.permissions import Permission

@@ -1,4 +1,4 @@
-"""The database's encryption in the window (``security.at_rest``).
+"""The database's encryption in the window (``storage.at_rest``).
 
 - ``RecoveryKeyPanel`` / ``RecoveryKeyDialog``: the recovery key, shown once, with its sheet to
   print; the user ticks that it was kept before going on.
@@ -197,7 +197,7 @@ class EncryptDatabaseDialog(QDialog):
         self.resize(600, 280)
 
     def encrypt(self) -> None:
-        from transit_centre.security.at_rest import encrypt_database
+        from transit_centre.storage.at_rest import encrypt_database
         from transit_centre.ui.worker import run_task
 
         password = self.password.text()
@@ -254,7 +254,7 @@ class RecoverAccountDialog(QDialog):
         self.setMinimumWidth(520)
 
     def recover(self) -> None:
-        from transit_centre.security.at_rest import recover_account
+        from transit_centre.storage.at_rest import recover_account
 
         if self.password.text() != self.again.text():
             self.message.setText(_("The two passwords differ."))
@@ -270,7 +270,7 @@ class RecoverAccountDialog(QDialog):
 class BackupCredentialsDialog(QDialog):
     """Who restores a backup: an administrator of that day (user name and password), or the
     holder of the recovery key. ``credentials()`` gives the keyword arguments of
-    ``security.backup.open_for_restore``."""
+    ``storage.backup.open_for_restore``."""
 
     def __init__(self, backup_name: str, username: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -322,7 +322,7 @@ def new_recovery_key(parent: QWidget | None, db: Any, actor: Any) -> bool:
     """Administration > Backups > New recovery key…: asks the administrator's password, then shows the new key."""
     from PySide6.QtWidgets import QInputDialog
 
-    from transit_centre.security.at_rest import new_recovery_key as make_key
+    from transit_centre.storage.at_rest import new_recovery_key as make_key
 
     password, ok = QInputDialog.getText(parent, _("New recovery key"), _(
         "The current recovery key will no longer open the database (backups made before keep theirs). "

@@ -1,6 +1,6 @@
 """Sign-in: user name, password and the centre this laptop serves today.
 
-On an encrypted database (``security.at_rest``) the dialog opens before the database does
+On an encrypted database (``storage.at_rest``) the dialog opens before the database does
 (``db`` is None, ``url`` says which file): the password first unwraps the database key, then
 the account is checked as usual; the centre list appears once the database is open, for those
 who work in several centres. "I have the recovery key…" gives an account a new password when
@@ -98,8 +98,8 @@ class LoginDialog(QDialog):
 
     def _unlock(self) -> bool:
         """Open the encrypted database with the password (once); False when refused."""
-        from transit_centre.security.at_rest import unlock
-        from transit_centre.security.backup import DamagedDatabase
+        from transit_centre.storage.at_rest import unlock
+        from transit_centre.storage.backup import DamagedDatabase
 
         try:
             self.db = unlock(self.url, self.username.text(), self.password.text(), background_check=True)

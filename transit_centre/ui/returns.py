@@ -30,7 +30,7 @@ from transit_centre.enums import CancelReason, ReturnStatus, ReturnStep, ReturnT
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _, country_name, format_date
 from transit_centre.security.permissions import Permission
-from transit_centre.ui.avrr_widgets import GOOD, VOID, WARN, ReasonDialog, ResidentPicker, RowTable
+from transit_centre.ui.avrr_widgets import GOOD, VOID, ReasonDialog, ResidentPicker, RowTable
 from transit_centre.ui.context import UiContext
 from transit_centre.ui.errors import show_error
 from transit_centre.ui.print_preview import choose_and_print, print_button

@@ -1,14 +1,11 @@
 """Settings (Administration > Settings): every registered setting, edited by the kind of its default.
 
 Text becomes a line edit (a file chooser for a logo, a folder chooser for a folder), whole
-numbers a spin box, yes/no a tick box. Capabilities register their settings with
-``admin.settings.register_default`` and may give them a label in ``SETTING_LABELS``.
+numbers a spin box, yes/no a tick box. Every setting is declared in
+``db.settings.DEFAULTS`` and may give them a label in ``SETTING_LABELS``.
 """
 from __future__ import annotations
 
-import importlib
-import logging
-import pkgutil
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -26,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import transit_centre
 from transit_centre.admin.settings import DEFAULTS, get_settings, set_setting
 from transit_centre.errors import DomainError, ValidationError
 from transit_centre.i18n import N_, _
@@ -34,7 +30,6 @@ from transit_centre.ui.context import UiContext
 from transit_centre.ui.storage_warning import show_location_warning, warning_label
 from transit_centre.ui.widgets import FieldErrors
 
-log = logging.getLogger(__name__)
 
 SETTING_LABELS: dict[str, str] = {
     "organisation.name": N_("Organisation name (French)"),
@@ -47,24 +42,6 @@ SETTING_LABELS: dict[str, str] = {
     "records.backdate_days": N_("Services, returns, grants and reintegration may be dated this many days back "
                                 "(entered after the fact, audited as back-dated)"),
 }
-_SKIP_PACKAGES = ("transit_centre.ui", "transit_centre.db.migrations", "transit_centre.resources")
-
-
-def load_all_settings() -> None:
-    """Import the service modules so that every capability's settings are registered."""
-    try:
-        names = [info.name for info in pkgutil.walk_packages(transit_centre.__path__, "transit_centre.",
-                                                             onerror=lambda _name: None)]
-    except Exception:  # noqa: BLE001 - e.g. a frozen build without module listing
-        log.warning("settings: could not list the modules", exc_info=True)
-        names = []
-    for name in names:
-        if name.startswith(_SKIP_PACKAGES) or name.endswith(("__main__", "cli")):
-            continue
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - a module mid-edit must not hide the others' settings
-            log.warning("settings: could not import %s", name, exc_info=True)
 
 
 def _label(key: str) -> str:
@@ -104,7 +81,6 @@ class SettingsAdmin(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("settingsAdmin")
-        load_all_settings()
         self.errors = FieldErrors()
         self.editors: dict[str, QWidget] = {}
         self.values: dict[str, Any] = {}

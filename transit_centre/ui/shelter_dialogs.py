@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from transit_centre.admin.centres import list_centres
-from transit_centre.casework.flags import advice as flag_advice
-from transit_centre.casework_enums import FlagEffect
+from transit_centre.protection.flags import advice as flag_advice
+from transit_centre.enums import FlagEffect
 from transit_centre.enums import DepartureReason
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _, format_date, format_number, format_percent

@@ -60,8 +60,8 @@ def run_smoke(url: str, *, residents: int = SMOKE_RESIDENTS, screenshots: Path |
     from PySide6.QtWidgets import QApplication
 
     from transit_centre.admin.centres import list_centres
-    from transit_centre.bootstrap import open_database
-    from transit_centre.demo import DEMO_PASSWORD, generate
+    from transit_centre.storage.opening import open_database
+    from transit_centre.demo.generate import DEMO_PASSWORD, generate
     from transit_centre.security.permissions import Actor
     from transit_centre.security.users import authenticate
     from transit_centre.ui import main_window as main_window_module
@@ -103,7 +103,7 @@ def run_smoke(url: str, *, residents: int = SMOKE_RESIDENTS, screenshots: Path |
         if icon.isNull() or icon.pixmap(32, 32).isNull():
             problems.append(_("the application icon could not be loaded"))
         problems.extend(_check_resources())
-        from transit_centre.security.at_rest import DatabaseState, create_database, start_key_file, state_of
+        from transit_centre.storage.at_rest import DatabaseState, create_database, start_key_file, state_of
 
         if state_of(url) is DatabaseState.NEW:  # made as the application makes it: encrypted (SQLCipher)
             db = create_database(url)

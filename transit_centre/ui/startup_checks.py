@@ -14,12 +14,12 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from transit_centre import integrity
+from transit_centre.storage import integrity
 from transit_centre.admin.settings import get_setting
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _
 from transit_centre.paths import backup_dir
-from transit_centre.security import backup
+from transit_centre.storage import backup
 from transit_centre.security.accounts import LOCK_MINUTES_KEY
 from transit_centre.security.permissions import Actor
 from transit_centre.ui.session_lock import SessionLock

@@ -272,7 +272,7 @@ class UsersAdmin(QWidget):
         except DomainError as exc:
             show_error(self, exc)
         else:
-            from transit_centre.security.at_rest import has_slot
+            from transit_centre.storage.at_rest import has_slot
 
             if not user.active and not has_slot(self.ctx.db, user.username):
                 QMessageBox.information(self, _("Enable account"), _(

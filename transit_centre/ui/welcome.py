@@ -177,9 +177,9 @@ class DatabasePage(_Page):
         if wizard is not None and wizard.db is not None:
             self.intro.setText(_("The database is ready: {where}").format(where=wizard.db.describe()))
         elif wizard is not None and wizard.url is not None:
-            from transit_centre.security.at_rest import database_path
+            from transit_centre.storage.at_rest import database_path as file_of
 
-            self.intro.setText(_("The database will be created in {where}").format(where=database_path(wizard.url)))
+            self.intro.setText(_("The database will be created in {where}").format(where=file_of(wizard.url)))
         else:
             self.intro.setText(_("Keep the usual folder unless your office asked you to use another one "
                                  "(for example a folder that is backed up)."))
@@ -210,7 +210,7 @@ class DatabasePage(_Page):
             if (folder / DATABASE_FILE).exists():
                 # A folder that already holds a database (a USB drive, a restored copy): use it.
                 from transit_centre.localconfig import choose_database_folder, sqlite_url_for
-                from transit_centre.security.at_rest import DatabaseState, no_key_file_message, state_of
+                from transit_centre.storage.at_rest import DatabaseState, no_key_file_message, state_of
 
                 path = folder / DATABASE_FILE
                 state = state_of(sqlite_url_for(path))
@@ -410,7 +410,7 @@ class DemoPage(_Page):
         layout.addStretch(1)
 
     def retranslate(self) -> None:
-        from transit_centre.demo import DEMO_PASSWORD
+        from transit_centre.demo.generate import DEMO_PASSWORD
 
         self.setTitle(_("Ready"))
         self.setSubTitle(_("Transit Centre is ready to use."))
@@ -435,7 +435,7 @@ class DemoPage(_Page):
         return False
 
     def load_demo(self) -> None:
-        from transit_centre.demo import generate
+        from transit_centre.demo.generate import generate
         from transit_centre.ui.worker import run_task
 
         db = self.wiz().db
@@ -509,9 +509,9 @@ class WelcomeWizard(QWizard):
         """Open the database where the user chose, once: a new file is created encrypted (its key
         file is written with the first administrator), a plain one from before is opened."""
         if self.db is None:
-            from transit_centre.bootstrap import open_database
+            from transit_centre.storage.opening import open_database
             from transit_centre.localconfig import choose_database_folder, sqlite_url_for
-            from transit_centre.security.at_rest import DatabaseState, create_database, state_of
+            from transit_centre.storage.at_rest import DatabaseState, create_database, state_of
 
             url = self.url or sqlite_url_for(choose_database_folder(self.database_page.chosen_folder()))
             self.db = create_database(url) if state_of(url) is DatabaseState.NEW else open_database(url)
@@ -519,7 +519,7 @@ class WelcomeWizard(QWizard):
 
     def discard_new_database(self) -> None:
         """Delete the file created by ``ensure_database`` when its first account could not be made."""
-        from transit_centre.security.at_rest import discard_new_database
+        from transit_centre.storage.at_rest import discard_new_database
 
         if self.db is not None and discard_new_database(self.db):
             self.db = None

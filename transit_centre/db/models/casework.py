@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from transit_centre.casework_enums import FollowUpKind, FollowUpStatus
+from transit_centre.enums import FollowUpKind, FollowUpStatus
 from transit_centre.db.base import Entity, StrEnum, Voidable
 from transit_centre.enums import ServiceKind
 

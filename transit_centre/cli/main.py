@@ -16,7 +16,6 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from transit_centre import __version__
@@ -31,31 +30,31 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("version", __name__, N_("print the version")),
     ("init", __name__, N_("create or upgrade the database and create the first administrator")),
     ("gui", __name__, N_("open the application window (the default)")),
-    ("occupancy", "transit_centre.shelter.cli", N_("who sleeps in which bed tonight in a centre")),
-    ("bed-nights", "transit_centre.shelter.cli", N_("bed-nights and occupancy rate of a centre over a period")),
-    ("demo", "transit_centre.demo", N_("fill the database with realistic synthetic data for training")),
-    ("export", "transit_centre.reports.cli",
+    ("occupancy", "transit_centre.cli.shelter", N_("who sleeps in which bed tonight in a centre")),
+    ("bed-nights", "transit_centre.cli.shelter", N_("bed-nights and occupancy rate of a centre over a period")),
+    ("demo", "transit_centre.cli.demo", N_("fill the database with realistic synthetic data for training")),
+    ("export", "transit_centre.cli.reports",
      N_("a centre's monthly export: XLSX workbook and data package for headquarters")),
-    ("hq-keygen", "transit_centre.reports.cli", N_("make headquarters' key pair for encrypted exports")),
-    ("centre-key", "transit_centre.reports.cli", N_("write this centre's public key, for headquarters to register")),
-    ("register-centre-key", "transit_centre.reports.cli",
+    ("hq-keygen", "transit_centre.cli.reports", N_("make headquarters' key pair for encrypted exports")),
+    ("centre-key", "transit_centre.cli.reports", N_("write this centre's public key, for headquarters to register")),
+    ("register-centre-key", "transit_centre.cli.reports",
      N_("headquarters: accept the packages signed with a centre's key")),
-    ("register-hq-key", "transit_centre.reports.cli", N_("encrypt every monthly export for headquarters' public key")),
-    ("import-export", "transit_centre.reports.cli", N_("headquarters: import centres' monthly data packages")),
-    ("consolidated-report", "transit_centre.reports.cli",
+    ("register-hq-key", "transit_centre.cli.reports", N_("encrypt every monthly export for headquarters' public key")),
+    ("import-export", "transit_centre.cli.reports", N_("headquarters: import centres' monthly data packages")),
+    ("consolidated-report", "transit_centre.cli.reports",
      N_("headquarters: consolidated XLSX report of imported exports")),
     ("smoke", "transit_centre.ui.smoke",
      N_("check that this installation works: open every screen once on demo data, without showing anything")),
-    ("encrypt", "transit_centre.security.at_rest_cli",
+    ("encrypt", "transit_centre.cli.encryption",
      N_("encrypt a database made before encryption (an administrator signs in)")),
-    ("new-recovery-key", "transit_centre.security.at_rest_cli",
+    ("new-recovery-key", "transit_centre.cli.encryption",
      N_("replace the database's recovery key (the sheet was lost)")),
-    ("recover", "transit_centre.security.at_rest_cli", N_("with the recovery key, give an account a new password")),
-    ("backup", "transit_centre.security.backup_cli",
+    ("recover", "transit_centre.cli.encryption", N_("with the recovery key, give an account a new password")),
+    ("backup", "transit_centre.cli.backup",
      N_("back up the SQLite database (consistent while the application runs)")),
-    ("restore", "transit_centre.security.backup_cli", N_("replace the database with a backup, after checking it")),
-    ("print", "transit_centre.documents_cli", N_("print a document to a PDF file")),
-    ("verify-receipt", "transit_centre.documents_cli", N_("check a scanned receipt code against the ledger")),
+    ("restore", "transit_centre.cli.backup", N_("replace the database with a backup, after checking it")),
+    ("print", "transit_centre.cli.documents", N_("print a document to a PDF file")),
+    ("verify-receipt", "transit_centre.cli.documents", N_("check a scanned receipt code against the ledger")),
 ]
 # The modules imported by name (the PyInstaller spec and tests/test_distribution.py check them).
 COMMAND_MODULES: list[str] = list(dict.fromkeys(m for _c, m, _h in COMMANDS if m != __name__))
@@ -67,11 +66,12 @@ def _cmd_version(args: argparse.Namespace) -> int:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from transit_centre.bootstrap import open_database
+    from transit_centre.cli.terminal import show_recovery_key
+    from transit_centre.storage.opening import open_database
     from transit_centre.enums import Role
-    from transit_centre.security import at_rest
+    from transit_centre.storage import at_rest
     from transit_centre.security.permissions import Actor
-    from transit_centre.security.signin import PASSWORD_ENV, read_password
+    from transit_centre.cli.signin import PASSWORD_ENV, read_password
     from transit_centre.security.users import create_user, has_users, password_problem
 
     state = at_rest.state_of(args.database)
@@ -106,25 +106,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
         raise
     print(_("Administrator {name} created.").format(name=username))
     if code:
-        _show_recovery_key(db, code, args.recovery_sheet)
+        show_recovery_key(db, code, args.recovery_sheet)
     return 0
-
-
-def _show_recovery_key(db: Any, code: str, sheet: str | None) -> None:
-    """The recovery key of a new encrypted database: printed once on the terminal, and as the
-    recovery sheet (PDF) when asked."""
-    print()
-    print(_("The database is encrypted. Its recovery key (write it down or print it, and keep it in the safe; "
-            "it is shown only now):"))
-    print(f"    {code}")
-    if sheet:
-        from transit_centre.documents import render_recovery_sheet
-        from transit_centre.i18n import current_language
-        from transit_centre.security.permissions import Actor
-
-        doc = render_recovery_sheet(db, Actor.system(_("command line")), code, current_language())
-        Path(sheet).write_bytes(doc.pdf)
-        print(_("Recovery sheet written to {path}: print it, then delete the file.").format(path=sheet))
 
 
 def add_commands(sub: Any) -> None:

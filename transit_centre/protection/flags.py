@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from transit_centre.casework_enums import FlagEffect
+from transit_centre.enums import FlagEffect
 from transit_centre.common import Errors, as_uuid, check_version, get
 from transit_centre.db.base import utcnow
 from transit_centre.db.engine import Database

@@ -11,18 +11,16 @@ Other capabilities add their records through ``EXTENSIONS``: each is a function
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import importlib
 import random
-import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from transit_centre.ages import age_on
@@ -44,7 +42,7 @@ from transit_centre.db.models import (
     User,
     Vulnerability,
 )
-from transit_centre.demo_names import ARRIVED_FROM, NAMES, NATIONALITY_WEIGHTS
+from transit_centre.demo.names import ARRIVED_FROM, NAMES, NATIONALITY_WEIGHTS
 from transit_centre.enums import (
     AuditAction,
     BedKind,
@@ -76,9 +74,9 @@ DEMO_USERS = [
 
 # Functions "module:function" called with the DemoContext once residents and stays exist.
 EXTENSIONS: list[str] = [
-    "transit_centre.care.demo:extend",
-    "transit_centre.avrr.demo:extend",
-    "transit_centre.casework.demo:extend",
+    "transit_centre.demo.care:extend",
+    "transit_centre.demo.avrr:extend",
+    "transit_centre.demo.casework:extend",
 ]
 BATCH = 5000
 STAY_KEYS = ("centre_id", "arrival_date", "departure_date", "departure_reason")
@@ -380,7 +378,7 @@ def generate(db: Database, residents: int, seed: int = 1, months: int = 12,
         report(total_work, total_work)
         s.info["audit"] = True
         audit_entry(s, AuditAction.IMPORT, "demo", None, detail=f"demo data: {counts}")
-    from transit_centre.security.at_rest import add_slots
+    from transit_centre.storage.at_rest import add_slots
 
     add_slots(db, {name: DEMO_PASSWORD for name in created})  # the new demo accounts open an encrypted file
     return counts
@@ -411,69 +409,6 @@ def _save_counters(session: Session, counters: dict[tuple[uuid.UUID, int], int])
         else:
             counter.last_value = max(counter.last_value, value)
     session.flush()
-
-
-def progress_bar(stream: Any, width: int = 40) -> Callable[[int, int], None]:
-    """A progress bar redrawn in place on a terminal: ``[#####.....]  45%  1:02``."""
-    started = time.monotonic()
-
-    def show(done: int, total: int) -> None:
-        share = min(done / total, 1.0) if total else 1.0
-        filled = int(width * share)
-        seconds = int(time.monotonic() - started)
-        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {share:4.0%}  {seconds // 60}:{seconds % 60:02d}")
-        stream.flush()
-
-    return show
-
-
-def _open_for_demo(args: argparse.Namespace) -> tuple[Database, str | None]:
-    """The database to fill, and the recovery key when it was created now. A new SQLite file is
-    encrypted like any other (its demo accounts open it); an encrypted one opens with ``--user``
-    and its password, else with the demo administrator's public password (unattended)."""
-    from transit_centre.bootstrap import open_database
-    from transit_centre.security import at_rest
-
-    state = at_rest.state_of(args.database)
-    if state is at_rest.DatabaseState.NEW:
-        db = at_rest.create_database(args.database)
-        return db, at_rest.start_key_file(db, "admin", DEMO_PASSWORD)
-    if state is at_rest.DatabaseState.ENCRYPTED:
-        if args.user:
-            from transit_centre.security.signin import command_line_session
-
-            db, _actor = command_line_session(args)
-            return db, None
-        return at_rest.unlock(args.database, "admin", DEMO_PASSWORD), None
-    return open_database(args.database), None
-
-
-def _cmd_demo(args: argparse.Namespace) -> int:
-    import sys
-
-    db, recovery = _open_for_demo(args)
-    counts = generate(db, args.residents, seed=args.seed, months=args.months, progress=progress_bar(sys.stderr))
-    print(file=sys.stderr)
-    with db.transaction(None, readonly=True) as s:
-        total = s.scalar(select(func.count(Resident.id)))
-    print(_("Demo data loaded into {where}: {counts}. Residents in the database: {total}.").format(
-        where=db.describe(), counts=", ".join(f"{k} {v}" for k, v in counts.items()), total=total))
-    print(_("Demo accounts (password {password}): {users}").format(
-        password=DEMO_PASSWORD, users=", ".join(u[0] for u in DEMO_USERS)))
-    if recovery:
-        print(_("The database is encrypted; its recovery key (training only): {code}").format(code=recovery))
-    return 0
-
-
-def add_commands(sub: Any) -> None:
-    p = sub.add_parser("demo", help=_("fill the database with realistic synthetic data for training"))
-    p.add_argument("--residents", type=int, default=1000, help=_("number of residents (default 1000)"))
-    p.add_argument("--seed", type=int, default=1, help=_("random seed: the same seed gives the same data"))
-    p.add_argument("--months", type=int, default=12, help=_("months of history (default 12)"))
-    from transit_centre.security.signin import add_arguments
-
-    add_arguments(p)
-    p.set_defaults(handler=_cmd_demo)
 
 
 def iter_present(ctx: DemoContext, day: dt.date) -> Iterable[DemoResident]:

@@ -16,13 +16,13 @@ import sys
 from pathlib import Path
 
 from transit_centre.i18n import _, format_number
-from transit_centre.security import backup
+from transit_centre.storage import backup
 
 RECOVERY_ENV = "TRANSIT_CENTRE_RECOVERY_KEY"
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
-    from transit_centre.security.signin import command_line_session
+    from transit_centre.cli.signin import command_line_session
 
     path = backup.database_file(args.database)
     if path is None:
@@ -60,7 +60,7 @@ def recovery_code() -> str:
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    from transit_centre.security.signin import read_password, username_of
+    from transit_centre.cli.signin import read_password, username_of
 
     target = backup.database_file(args.database)
     if target is None:
@@ -90,7 +90,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    from transit_centre.security.signin import add_arguments
+    from transit_centre.cli.signin import add_arguments
 
     p = sub.add_parser("backup", help=_("back up the SQLite database (consistent while the application runs)"))
     p.add_argument("--to", metavar="DIR", help=_("folder to write the backup into (default: the backup folder)"))

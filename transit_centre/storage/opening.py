@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from transit_centre.admin.centres import seed_centres
-from transit_centre.casework.flags import seed_flag_types
+from transit_centre.protection.flags import seed_flag_types
 from transit_centre.db.engine import Database
 from transit_centre.db.migrate import upgrade
-from transit_centre.integrity import check_before_use
+from transit_centre.storage.integrity import check_before_use
 from transit_centre.security.permissions import Actor
 from transit_centre.security.users import seed_roles
 
@@ -16,8 +16,8 @@ def open_database(url: str | None = None, *, background_check: bool = False, key
     The SQLite file is checked (``PRAGMA quick_check``) before anything writes to it, unless it
     was closed cleanly by the application and is untouched since (``integrity``): then a
     command checks it only when its last check is a week old, and the window
-    (``background_check``) checks it after it shows. Raises ``security.backup.DamagedDatabase``
-    when the check fails. ``key``: the key of an encrypted SQLite file (``security.at_rest``
+    (``background_check``) checks it after it shows. Raises ``storage.backup.DamagedDatabase``
+    when the check fails. ``key``: the key of an encrypted SQLite file (``storage.at_rest``
     unwraps it at sign-in); an encrypted file opened without it is refused with a clear message.
     """
     if key is None:

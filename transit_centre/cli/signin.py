@@ -66,13 +66,13 @@ def username_of(args: argparse.Namespace) -> str:
 def sign_in(url: str | None, username: str, password: str, centre_id: uuid.UUID | None = None) -> tuple[Any, Any]:
     """Open the database as this user: (Database, Actor). An encrypted file is unlocked with the
     password; the account is then checked (``security.users.authenticate``)."""
-    from transit_centre.bootstrap import open_database
-    from transit_centre.security.at_rest import DatabaseState, state_of, unlock
+    from transit_centre.storage.opening import open_database
+    from transit_centre.storage.at_rest import DatabaseState, state_of, unlock
     from transit_centre.security.users import authenticate
 
     state = state_of(url)
     if state is DatabaseState.NEW:  # not made here: a new database is made encrypted (window, init, demo)
-        from transit_centre.security.at_rest import database_path
+        from transit_centre.storage.at_rest import database_path
 
         raise DomainError(_("There is no database at {path} yet: start the application once, or run "
                             "transit-centre init.").format(path=database_path(url)))

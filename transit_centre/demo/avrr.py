@@ -27,7 +27,7 @@ from transit_centre.db.models import (
     ReturnCase,
     ReturnStepRecord,
 )
-from transit_centre.demo_names import MALI_REGIONS
+from transit_centre.demo.names import MALI_REGIONS
 from transit_centre.enums import (
     DepartureReason,
     GrantKind,

@@ -46,8 +46,10 @@ from transit_centre.security.slots import (  # noqa: F401 - part of this module'
     has_slot,
     no_key_file_message,
     refuse_locked,
+    start_key_file,
     state_of,
 )
+from transit_centre.storage.opening import open_database
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +63,6 @@ def create_database(url: str | None = None) -> Database:
 
     The key file is written with the first account (``start_key_file``); until then only this
     process can open the file."""
-    from transit_centre.bootstrap import open_database
-
     if state_of(url) is not DatabaseState.NEW:
         raise RuleViolation(_("A database already exists there."))
     return open_database(url, key=keyring.new_key())
@@ -72,7 +72,7 @@ def discard_new_database(db: Database) -> bool:
     """Delete a database ``create_database`` made when its first account could not be made (a
     file with no account and no key file opens for nobody). False, and nothing deleted, when it
     is not such a file."""
-    from transit_centre.integrity import note_closed
+    from transit_centre.storage.integrity import note_closed
     from transit_centre.security.users import has_users
 
     path = db.sqlite_path
@@ -84,23 +84,11 @@ def discard_new_database(db: Database) -> bool:
     return True
 
 
-def start_key_file(db: Database, username: str, password: str) -> str | None:
-    """The key file of a new encrypted database: the first administrator's slot and the
-    recovery slot. Returns the recovery key (shown and printed once, stored nowhere); None for a
-    database that is not an encrypted file."""
-    path = db.sqlite_path
-    if db.key is None or path is None:
-        return None
-    return keyring.create(path, db.key, username, password)
-
-
 # --- signing in -------------------------------------------------------------------------------
 
 def unlock(url: str | None, username: str, password: str, *, background_check: bool = False) -> Database:
     """Open an encrypted database with the key this account's password unwraps. The account
     itself (active, locked, roles) is checked next by ``security.users.authenticate``."""
-    from transit_centre.bootstrap import open_database
-
     path = _encrypted_path(url)
     key = keyring.unlock(path, username, password)
     db = open_database(url, key=key, background_check=background_check)
@@ -109,8 +97,6 @@ def unlock(url: str | None, username: str, password: str, *, background_check: b
 
 
 def unlock_with_recovery(url: str | None, code: str) -> Database:
-    from transit_centre.bootstrap import open_database
-
     key = keyring.unlock_with_recovery(_encrypted_path(url), code)
     db = open_database(url, key=key)
     record_pending_failures(db)
@@ -263,7 +249,7 @@ def _encrypt_in_place(plain: Path, key: bytes, key_file: Path) -> bool:
 
 def plain_copies(db: Database) -> list[Path]:
     """Plain SQLite copies the application made of this database: backups and kept databases."""
-    from transit_centre.security.backup import backup_folder, list_backups
+    from transit_centre.storage.backup import backup_folder, list_backups
 
     path = db.sqlite_path
     found: list[Path] = []
@@ -289,10 +275,9 @@ def encrypt_database(db: Database, actor: Actor, password: str, report: Progress
     """
     from sqlalchemy import select
 
-    from transit_centre.bootstrap import open_database
     from transit_centre.db.models import User
     from transit_centre.private_files import private_file
-    from transit_centre.security.backup import make_backup
+    from transit_centre.storage.backup import make_backup
 
     step = report or (lambda _done, _total: True)
     _require_admin(actor)

@@ -1,5 +1,5 @@
 """``transit-centre encrypt``, ``new-recovery-key`` and ``recover``: the database's encryption
-from the command line (``security.at_rest``). Each signs in, or takes the recovery key."""
+from the command line (``storage.at_rest``). Each signs in, or takes the recovery key."""
 from __future__ import annotations
 
 import argparse
@@ -12,7 +12,7 @@ from transit_centre.i18n import _
 
 
 def _signed_in(args: argparse.Namespace) -> tuple[Any, Any, str]:
-    from transit_centre.security.signin import read_password, sign_in, username_of
+    from transit_centre.cli.signin import read_password, sign_in, username_of
 
     username = username_of(args)
     password = read_password(args)
@@ -21,9 +21,9 @@ def _signed_in(args: argparse.Namespace) -> tuple[Any, Any, str]:
 
 
 def _cmd_encrypt(args: argparse.Namespace) -> int:
-    from transit_centre.cli import _show_recovery_key
-    from transit_centre.demo import progress_bar
-    from transit_centre.security.at_rest import encrypt_database
+    from transit_centre.cli.terminal import show_recovery_key
+    from transit_centre.cli.terminal import progress_bar
+    from transit_centre.storage.at_rest import encrypt_database
 
     db, actor, password = _signed_in(args)
     bar = progress_bar(sys.stderr)
@@ -36,25 +36,25 @@ def _cmd_encrypt(args: argparse.Namespace) -> int:
     if result.without_access:
         print(_("These accounts need a new password before they can sign in (Administration > Users > Reset "
                 "password): {names}").format(names=", ".join(result.without_access)))
-    _show_recovery_key(result.db, result.recovery_code, args.recovery_sheet)
+    show_recovery_key(result.db, result.recovery_code, args.recovery_sheet)
     return 0
 
 
 def _cmd_new_recovery_key(args: argparse.Namespace) -> int:
-    from transit_centre.cli import _show_recovery_key
-    from transit_centre.security.at_rest import new_recovery_key
+    from transit_centre.cli.terminal import show_recovery_key
+    from transit_centre.storage.at_rest import new_recovery_key
 
     db, actor, password = _signed_in(args)
     code = new_recovery_key(db, actor, password)
     print(_("The old recovery key no longer opens the database (backups made before still open with it)."))
-    _show_recovery_key(db, code, args.recovery_sheet)
+    show_recovery_key(db, code, args.recovery_sheet)
     return 0
 
 
 def _cmd_recover(args: argparse.Namespace) -> int:
-    from transit_centre.security.at_rest import recover_account
-    from transit_centre.security.backup_cli import recovery_code
-    from transit_centre.security.signin import PASSWORD_ENV, read_password, username_of
+    from transit_centre.storage.at_rest import recover_account
+    from transit_centre.cli.backup import recovery_code
+    from transit_centre.cli.signin import PASSWORD_ENV, read_password, username_of
 
     username = username_of(args)
     code = recovery_code()
@@ -69,7 +69,7 @@ def _cmd_recover(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: Any) -> None:
-    from transit_centre.security.signin import add_arguments
+    from transit_centre.cli.signin import add_arguments
 
     p = sub.add_parser("encrypt", help=_("encrypt a database made before encryption (an administrator signs in)"))
     p.add_argument("--recovery-sheet", metavar="FILE.pdf", help=_("also write the recovery sheet to this PDF file"))

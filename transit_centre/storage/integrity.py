@@ -1,4 +1,4 @@
-"""When the SQLite file is checked (``PRAGMA quick_check``, ``security.backup.check_integrity``).
+"""When the SQLite file is checked (``PRAGMA quick_check``, ``storage.backup.check_integrity``).
 
 The check reads the whole file: 3 s at 100,000 residents, and it grows with the file. It stays
 before anything is written whenever the file may have been hurt since it was last known
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from transit_centre.db.engine import Database
-from transit_centre.security.backup import DamagedDatabase, check_integrity
+from transit_centre.storage.backup import DamagedDatabase, check_integrity
 
 log = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ def _date(text: str | None, field: str) -> dt.date | None:
 
 
 def _cmd_occupancy(args: argparse.Namespace) -> int:
-    from transit_centre.security.signin import command_line_session
+    from transit_centre.cli.signin import command_line_session
     from transit_centre.shelter.occupancy import occupancy
 
     db, actor = command_line_session(args)
@@ -51,7 +51,7 @@ def _cmd_occupancy(args: argparse.Namespace) -> int:
 
 
 def _cmd_bed_nights(args: argparse.Namespace) -> int:
-    from transit_centre.security.signin import command_line_session
+    from transit_centre.cli.signin import command_line_session
     from transit_centre.shelter.occupancy import bed_nights
 
     if args.month:
@@ -79,7 +79,7 @@ def _cmd_bed_nights(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    from transit_centre.security.signin import add_arguments
+    from transit_centre.cli.signin import add_arguments
 
     p = sub.add_parser("occupancy", help=_("who sleeps in which bed tonight in a centre"))
     p.add_argument("--centre", required=True, help=_("centre code, e.g. GAO"))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from transit_centre.casework_enums import ReferralStatus
+from transit_centre.enums import ReferralStatus
 from transit_centre.common import Errors, check_version, fold, get
 from transit_centre.db.audit import audit_entry
 from transit_centre.db.base import utcnow

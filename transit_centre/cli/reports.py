@@ -15,7 +15,7 @@ PASSWORD_ENV = "TRANSIT_CENTRE_HQ_KEY_PASSWORD"
 
 def _session(args: argparse.Namespace):  # noqa: ANN202 - (Database, Actor)
     """The commands act as the user who signs in (``--user``; ``security.signin``)."""
-    from transit_centre.security.signin import command_line_session
+    from transit_centre.cli.signin import command_line_session
 
     return command_line_session(args)
 
@@ -26,7 +26,7 @@ def _password(args: argparse.Namespace, confirm: bool = False) -> str:
     from transit_centre.errors import DomainError
 
     if getattr(args, "key_password_file", None):
-        from transit_centre.security.signin import first_line_of
+        from transit_centre.cli.signin import first_line_of
 
         return first_line_of(args.key_password_file)
     if os.environ.get(PASSWORD_ENV):
@@ -127,7 +127,7 @@ def _cmd_register_hq_key(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: Any) -> None:
-    from transit_centre.security.signin import add_arguments
+    from transit_centre.cli.signin import add_arguments
 
     p = sub.add_parser("centre-key", help=_("write this centre's public key, for headquarters to register"))
     p.add_argument("--centre", required=True, metavar="CODE", help=_("centre code, e.g. GAO"))

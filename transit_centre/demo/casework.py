@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from transit_centre.casework_enums import FollowUpKind, FollowUpStatus
+from transit_centre.enums import FollowUpKind, FollowUpStatus
 from transit_centre.common import fold
 from transit_centre.db.base import utcnow
 from transit_centre.db.models import FlagType, FollowUp, Resident, ResidentFlag, SharingConsent
@@ -34,7 +34,7 @@ PARTNERS = ["Centre de santé de référence", "Clinique juridique (ONG partenai
 
 
 def extend(ctx: Any) -> dict[str, int]:
-    from transit_centre.demo import iter_present
+    from transit_centre.demo.generate import iter_present
 
     now, rng, today = utcnow(), ctx.rng, ctx.today
     flag_types = {t.code: t.id for t in ctx.session.scalars(select(FlagType))}

@@ -9,7 +9,7 @@ A restore checks the backup first (opens, ``PRAGMA integrity_check``, a known sc
 the expected tables), keeps the replaced database under a time-stamped name, then asks for a
 restart. On PostgreSQL, backups are the server's job (``pg_dump``); the feature is turned off.
 
-An encrypted database (``security.at_rest``) gives encrypted backups: the copy is made page by
+An encrypted database (``storage.at_rest``) gives encrypted backups: the copy is made page by
 page under the same key, and the key file is copied beside it (``<backup>.keys``), so a backup
 opens with a password its accounts had on the day it was made, or with the recovery key. A
 restore asks for one of them (``unlock_backup``). Backup files are readable by their owner
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from transit_centre.admin.settings import get_setting, register_default
+from transit_centre.admin.settings import get_setting
 from transit_centre.db.audit import audit_entry
 from transit_centre.db.cipher import db_errors
 from transit_centre.db.engine import Database, sqlite_url
@@ -41,7 +41,6 @@ from transit_centre.security.permissions import Actor, Permission
 log = logging.getLogger(__name__)
 
 FOLDER_KEY = "backup.folder"
-register_default(FOLDER_KEY, "")  # empty: the backups folder in the user's data folder
 
 PREFIX = "transit-centre-"
 SUFFIX = ".sqlite3"

@@ -20,7 +20,7 @@ from transit_centre.i18n import _, current_language
 def _cmd_print(args: argparse.Namespace) -> int:
     from transit_centre.documents import render_document
     from transit_centre.errors import NeedsConfirmation
-    from transit_centre.security.signin import command_line_session
+    from transit_centre.cli.signin import command_line_session
 
     language = args.doc_lang or getattr(args, "lang", None) or current_language()
     day = None
@@ -48,7 +48,7 @@ def _cmd_print(args: argparse.Namespace) -> int:
 
 def _cmd_verify(args: argparse.Namespace) -> int:
     from transit_centre.documents import verify_receipt
-    from transit_centre.security.signin import command_line_session
+    from transit_centre.cli.signin import command_line_session
 
     db, actor = command_line_session(args)
     check = verify_receipt(db, actor, args.code)
@@ -58,7 +58,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 def add_commands(sub: Any) -> None:
     from transit_centre.documents import KINDS
-    from transit_centre.security.signin import add_arguments
+    from transit_centre.cli.signin import add_arguments
 
     p = sub.add_parser("print", help=_("print a document to a PDF file"))
     p.add_argument("kind", choices=KINDS, help=_("the document"))

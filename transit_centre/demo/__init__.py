@@ -1,0 +1,1 @@
+"""Realistic synthetic data for training and benchmarks (``transit-centre demo``)."""

@@ -1,0 +1,1 @@
+"""Protection rules on a resident: flags with operational effect and consents."""
