@@ -152,7 +152,7 @@ def bench(db: Database, path: Path, label: str, actor: Actor, f: ResidentFilter,
           verbose: bool) -> list[tuple[str, float, float]]:
     from PySide6.QtCore import QCoreApplication
 
-    from transit_centre.ui.residents import ResidentTableModel
+    from transit_centre.ui.residents.page import ResidentTableModel
 
     QCoreApplication.instance() or QCoreApplication([])
     raw = RawFts(path, centre_hex, db.key)

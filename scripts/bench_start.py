@@ -37,10 +37,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from transit_centre.storage.opening import open_database
 from transit_centre.storage.integrity import note_closed
 from transit_centre.security.users import authenticate
-from transit_centre.ui.app import make_application, open_main_window
-from transit_centre.ui.login import LoginDialog
-from transit_centre.ui.startup_checks import start_session
-from transit_centre.ui.worker import shutdown
+from transit_centre.ui.shell.app import make_application, open_main_window
+from transit_centre.ui.shell.login import LoginDialog
+from transit_centre.ui.shell.startup_checks import start_session
+from transit_centre.ui.common.worker import shutdown
 
 from transit_centre.storage.at_rest import DatabaseState, state_of, unlock
 

@@ -1,9 +1,12 @@
 """Merge French translations from JSON files into the French catalog.
 
-``python scripts/po_merge.py translations/*.json`` — each file maps an English msgid to its
-French text (a list of two strings for plural entries; key "context\\x04msgid" for pgettext).
-Run ``scripts/i18n.py extract update`` first so the entries exist, then ``compile`` after.
-Prints the msgids of the files that are not in the catalog (typos, removed strings).
+``python scripts/po_merge.py NEW.json`` — the file maps an English msgid to its French text (a
+list of two strings for plural entries; key "context\\x04msgid" for pgettext). Run
+``scripts/i18n.py extract update`` first so the entries exist, then ``compile`` after. Prints
+the msgids of the files that are not in the catalog (typos, removed strings).
+
+The catalog (``resources/locale/fr/LC_MESSAGES/messages.po``) is the one home of the
+translations: a JSON file is a way to write new ones in bulk, merged then thrown away.
 """
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ from transit_centre.security.permissions import Actor  # noqa: E402
 
 import transit_centre.db.models  # noqa: E402,F401
 
-TEST_URL = os.environ.get("TRANSIT_CENTRE_TEST_DATABASE_URL")
+from support.database import TEST_URL  # noqa: E402
 
 
 def backend_name() -> str:
@@ -72,11 +72,11 @@ def db(empty_db: Database) -> Database:
 
 @pytest.fixture(autouse=True)
 def _collect_on_main_thread() -> Iterator[None]:
-    """As in the application (ui/gc_guard.py): garbage is collected on the GUI thread only,
+    """As in the application (ui/common/gc_guard.py): garbage is collected on the GUI thread only,
     never inside a background task that happens to allocate while Qt objects await collection."""
     from PySide6.QtWidgets import QApplication
 
-    from transit_centre.ui import gc_guard
+    from transit_centre.ui.common import gc_guard
 
     app = QApplication.instance()
     if app is not None:

@@ -126,6 +126,6 @@ def as_uuid(value: object) -> uuid.UUID | None:
     if isinstance(value, uuid.UUID):
         return value
     try:
-        return uuid.UUID(str(value))
+        return uuid.UUID(str(value).strip())
     except (TypeError, ValueError, AttributeError):
         return None

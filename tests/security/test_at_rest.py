@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from reports_data import AS_OF, load
+from support.reports_data import AS_OF, load
 from sqlalchemy import select
 
 from transit_centre.admin.centres import list_centres

@@ -145,8 +145,8 @@ def test_only_auditors_check_the_chain(db, make_actor, role):
 
 
 def test_the_audit_screen_shows_the_first_broken_link(qtbot, qsettings_isolated, db, make_actor):
-    from transit_centre.ui.audit_viewer import AuditViewer
-    from transit_centre.ui.context import UiContext
+    from transit_centre.ui.admin.audit import AuditViewer
+    from transit_centre.ui.common.context import UiContext
 
     _write(db, 3)
     target = _entries(db)[-2]

@@ -11,7 +11,7 @@ import time
 import zipfile
 
 import pytest
-from reports_data import AS_OF, load, register_keys
+from support.reports_data import AS_OF, load, register_keys
 from sqlalchemy import func, select
 
 from transit_centre.db.base import Base

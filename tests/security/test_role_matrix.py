@@ -10,7 +10,7 @@ import datetime as dt
 import uuid
 
 import pytest
-from avrr_support import add_resident, open_international
+from support.avrr import add_resident, open_international
 from sqlalchemy import select
 
 from transit_centre import documents

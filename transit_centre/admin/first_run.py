@@ -1,6 +1,6 @@
 """First start of a new installation: the first administrator and the centre this laptop serves.
 
-Used by the welcome wizard (``ui/welcome.py``); plain Python so it is tested without a screen.
+Used by the welcome wizard (``ui/shell/welcome.py``); plain Python so it is tested without a screen.
 The centre is a database setting (``site.centre_code``): on a laptop with its own SQLite file
 that is the laptop's centre; the sign-in dialog preselects it.
 """

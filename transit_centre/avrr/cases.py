@@ -196,14 +196,6 @@ def page_cases(db: Database, actor: Actor, flt: CaseFilter, offset: int = 0, lim
         return [_summary(s, case, resident) for case, resident in rows]
 
 
-def count_cases(db: Database, actor: Actor, flt: CaseFilter) -> int:
-    actor.require(P.RETURN_READ)
-    with db.transaction(actor, readonly=True) as s:
-        query = _filtered(select(func.count(ReturnCase.id)).join(Resident, Resident.id == ReturnCase.resident_id),
-                          actor, flt)
-        return int(s.scalar(query) or 0)
-
-
 def cases_of_resident(db: Database, actor: Actor, resident_id: uuid.UUID) -> list[CaseSummary]:
     actor.require(P.RETURN_READ)
     with db.transaction(actor, readonly=True) as s:
@@ -292,27 +284,6 @@ def open_case(db: Database, actor: Actor, data: CaseInput) -> CaseDetail:
         s.flush()
         _record_step(s, actor, case, ReturnStep.REGISTERED, opened_on)
         refresh_group(s, resident)
-        return _detail(s, case)
-
-
-def update_destination(db: Database, actor: Actor, case_id: uuid.UUID, data: CaseInput,
-                       expected_version: int | None) -> CaseDetail:
-    actor.require(P.RETURN_WRITE)
-    errors = Errors()
-    return_type, country = _validate(data, errors)
-    errors.raise_if_any()
-    with db.transaction(actor) as s:
-        case = _open_case_for_write(s, actor, case_id, expected_version)
-        if ReturnStep.TRAVEL_BOOKED in rules.live_steps(s, case.id):
-            raise RuleViolation(_("The travel is booked: take the case off the movement first."))
-        case.return_type = return_type
-        case.destination_country = country
-        case.destination_region = Errors().text("r", data.destination_region, max_length=100)
-        case.destination_commune = Errors().text("c", data.destination_commune, max_length=100)
-        case.notes = Errors().text("n", data.notes, max_length=4000)
-        s.flush()
-        refresh_group(s, s.get(Resident, case.resident_id))
-        s.flush()
         return _detail(s, case)
 
 
@@ -564,36 +535,3 @@ def read_best_interest_note(db: Database, actor: Actor, case_id: uuid.UUID) -> s
         audit_entry(s, AuditAction.READ, "return_case", case.id, field="best_interest_note",
                     centre_id=case.centre_id)
         return case.best_interest_note
-
-
-@dataclass(frozen=True)
-class ResidentChoice:
-    resident_id: uuid.UUID
-    case_number: str
-    name: str
-    nationality: str | None
-    open_case_id: uuid.UUID | None
-
-
-def find_residents(db: Database, actor: Actor, text: str | None, centre_id: uuid.UUID | None = None,
-                   limit: int = 20) -> list[ResidentChoice]:
-    """Residents whose name or case number matches ``text`` (the pickers of the AVRR screens)."""
-    actor.require(P.RETURN_READ)
-    tokens = fold(text).split()[:5]
-    if not tokens:
-        return []
-    with db.transaction(actor, readonly=True) as s:
-        query = select(Resident).where(Resident.archived.is_(False))
-        visible = actor.visible_centres()
-        if visible is not None:
-            query = query.where(Resident.centre_id.in_(visible))
-        if centre_id is not None:
-            query = query.where(Resident.centre_id == centre_id)
-        for token in tokens:
-            query = query.where(Resident.search_text.like("%" + token.replace("%", "").replace("_", "") + "%"))
-        residents = list(s.scalars(query.order_by(Resident.last_name_folded, Resident.first_name_folded)
-                                   .limit(max(min(limit, 100), 1))))
-        open_cases = dict(s.execute(select(ReturnCase.resident_id, ReturnCase.id).where(
-            ReturnCase.resident_id.in_([r.id for r in residents]), ReturnCase.status.in_(OPEN_STATUSES))).all())
-        return [ResidentChoice(r.id, r.case_number, rules.resident_name(r), r.nationality, open_cases.get(r.id))
-                for r in residents]

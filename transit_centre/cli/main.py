@@ -43,7 +43,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("import-export", "transit_centre.cli.reports", N_("headquarters: import centres' monthly data packages")),
     ("consolidated-report", "transit_centre.cli.reports",
      N_("headquarters: consolidated XLSX report of imported exports")),
-    ("smoke", "transit_centre.ui.smoke",
+    ("smoke", "transit_centre.ui.shell.smoke",
      N_("check that this installation works: open every screen once on demo data, without showing anything")),
     ("encrypt", "transit_centre.cli.encryption",
      N_("encrypt a database made before encryption (an administrator signs in)")),
@@ -56,7 +56,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("print", "transit_centre.cli.documents", N_("print a document to a PDF file")),
     ("verify-receipt", "transit_centre.cli.documents", N_("check a scanned receipt code against the ledger")),
 ]
-# The modules imported by name (the PyInstaller spec and tests/test_distribution.py check them).
+# The modules imported by name (the PyInstaller spec and tests/packaging/test_bundle_contents.py check them).
 COMMAND_MODULES: list[str] = list(dict.fromkeys(m for _c, m, _h in COMMANDS if m != __name__))
 
 
@@ -170,7 +170,7 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def _run_gui(database: str | None) -> int:
-    from transit_centre.ui.app import run
+    from transit_centre.ui.shell.app import run
 
     return run(database)
 

@@ -3,7 +3,7 @@
 Opening an up-to-date database imports no Alembic: the revisions are read from the migration
 files' ``revision`` and ``down_revision`` lines and the database's from ``alembic_version``
 (a command such as ``transit-centre print`` starts a tenth of a second sooner). Alembic runs
-only when there is something to upgrade; ``tests/test_migrations.py`` checks that this reading
+only when there is something to upgrade; ``tests/storage/test_migrations.py`` checks that this reading
 gives Alembic's own answer.
 """
 from __future__ import annotations

@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from transit_centre.admin.settings import get_settings
 from transit_centre.db.audit import audit_entry
 from transit_centre.db.engine import Database
 from transit_centre.db.models import Centre, Receipt
@@ -110,8 +111,9 @@ def _load(db: Database, actor: Actor, kind: str, record_id: Any, language: str, 
     loader, _module = _LOADERS[kind]
     if kind == "receipt":
         f.secret = receipt_secret(db)  # created outside the print transaction on the first receipt
+    settings = get_settings(db)  # read before: one transaction per print, none inside it
     with db.transaction(actor) as s:
-        loaded = loader(Job(s, db, actor, record_id, f, day or dt.date.today(), confirmed, reprint))
+        loaded = loader(Job(s, settings, actor, record_id, f, day or dt.date.today(), confirmed, reprint))
         audit_entry(s, AuditAction.PRINT, loaded.entity, loaded.entity_id, centre_id=loaded.centre_id,
                     detail=f"{kind} ({language})")
     return loaded.data, loaded.stem, loaded.reprint
@@ -183,8 +185,9 @@ def render_recovery_sheet(db: Database, actor: Actor, code: str, language: str =
         raise ValidationError({"language": _("Unknown language.")})
     f = Fmt(language)
     centre = centre_by_code(db, site_centre_code(db)) if site_centre_code(db) else None
+    settings = get_settings(db)
     with db.transaction(actor) as s:
-        head = letterhead(db, actor, s.get(Centre, centre.id) if centre else None, f)
+        head = letterhead(settings, actor, s.get(Centre, centre.id) if centre else None, f)
         audit_entry(s, AuditAction.PRINT, "database", None, detail=f"recovery sheet ({language})")
     title = f.tr(N_("Database recovery key"))
     data = RecoverySheetData(head=head, reference=reference(f, title, db.describe(), actor), code=code,

@@ -59,7 +59,7 @@ def receipt(job: Job) -> Loaded:
             recipient += f" ({f.label(view.received_by_role).lower()})"
     title = f.tr(N_("Cash receipt"))
     data = pd.ReceiptData(
-        head=letterhead(job.db, job.actor, centre, f), reference=reference(f, title, view.number, job.actor),
+        head=letterhead(job.settings, job.actor, centre, f), reference=reference(f, title, view.number, job.actor),
         number=view.number, person=person(f, r), amount_figures=f.xof(view.amount),
         amount_words=amount_in_words(view.amount, f.language), grant_kind=kind,
         issued_on=f.date(view.disbursed_on), cash_officer=view.cash_officer, qr_payload=payload,

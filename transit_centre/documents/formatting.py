@@ -15,10 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from transit_centre.admin.settings import get_settings
 from transit_centre.ages import age_on
 from transit_centre.common import as_uuid
-from transit_centre.db.engine import Database
 from transit_centre.db.models import Centre, Resident, User
 from transit_centre.enums import CentreKind, LabelledEnum
 from transit_centre.errors import NotFound
@@ -130,8 +128,8 @@ class Office:
         return " · ".join(x for x in (self.address, self.phone, self.email) if x)
 
 
-def office(db: Database, f: Fmt) -> Office:
-    settings = get_settings(db, "organisation.")
+def office(settings: dict[str, Any], f: Fmt) -> Office:
+    """The office from the settings (read before the print's transaction: ``get_settings``)."""
     fr_name, en_name = settings.get("organisation.name", ""), settings.get("organisation.name_en", "")
     primary, other = (en_name or fr_name, fr_name) if f.language == "en" else (fr_name, en_name)
     return Office(primary, other if other != primary else "", settings.get("organisation.address", "") or "",
@@ -139,10 +137,11 @@ def office(db: Database, f: Fmt) -> Office:
                   settings.get("organisation.logo_path", "") or "")
 
 
-def letterhead(db: Database, actor: Actor, centre: Centre | None, f: Fmt, *, official: bool = False) -> pd.Letterhead:
+def letterhead(settings: dict[str, Any], actor: Actor, centre: Centre | None, f: Fmt, *,
+               official: bool = False) -> pd.Letterhead:
     """The page header. ``official``: a paper shown to border, police or transport officials,
     which names the organisation's office of the town instead of a protection shelter."""
-    o = office(db, f)
+    o = office(settings, f)
     if centre is None:
         where = ""
     elif official and is_protection_shelter(centre):

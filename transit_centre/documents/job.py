@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from transit_centre.db.engine import Database
 from transit_centre.documents.formatting import Fmt
 from transit_centre.security.permissions import Actor, Permission
 
@@ -16,7 +15,7 @@ from transit_centre.security.permissions import Actor, Permission
 @dataclass
 class Job:
     session: Session
-    db: Database
+    settings: dict[str, Any]  # the administrator's settings, read before the print's transaction
     actor: Actor
     ref: Any  # uuid or human reference of the record
     f: Fmt

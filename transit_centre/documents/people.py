@@ -12,7 +12,6 @@ import uuid
 
 from sqlalchemy import func, select
 
-from transit_centre.admin.settings import get_setting
 from transit_centre.ages import is_minor
 from transit_centre.common import as_uuid
 from transit_centre.db.models import Bed, Centre, Household, IdentityDocument, Resident, Room, Stay, Vulnerability
@@ -58,7 +57,7 @@ def registration(job: Job) -> Loaded:
                if r.consent_given else f.tr(N_("Consent to data processing not yet recorded.")))
     title = f.tr(N_("Registration form"))
     data = pd.RegistrationData(
-        head=letterhead(job.db, job.actor, centre, f), reference=reference(f, title, r.case_number, job.actor),
+        head=letterhead(job.settings, job.actor, centre, f), reference=reference(f, title, r.case_number, job.actor),
         person=person(f, r), first_name=r.first_name, last_name=r.last_name, other_names=r.other_names or "",
         languages=r.languages or "", phone=r.phone or "", registered_on=f.date(r.registered_on),
         arrival=f.date(stay.arrival_date) if stay else "", arrived_from=(stay.arrived_from or "") if stay else "",
@@ -80,7 +79,7 @@ def consent(job: Job) -> Loaded:
     status = (f.tr(N_("Consent recorded on {date}.")).format(date=f.date(r.consent_date))
               if r.consent_given and r.consent_date else "")
     data = pd.ConsentData(
-        head=letterhead(job.db, job.actor, centre, f), reference=reference(f, title, r.case_number, job.actor),
+        head=letterhead(job.settings, job.actor, centre, f), reference=reference(f, title, r.case_number, job.actor),
         person=person(f, r), place_and_date=place_date(f, centre, day), consent_status=status,
         is_minor=is_minor(r.date_of_birth, day))
     return Loaded(data, r.centre_id, "resident", r.id, f"consent-{r.case_number}")
@@ -110,14 +109,14 @@ def badge(job: Job) -> Loaded:
     elif not isinstance(ref, uuid.UUID) and re.fullmatch(r"[A-Za-z0-9]{2,8}", str(ref).strip()):
         centre = s.scalar(select(Centre).where(Centre.code == str(ref).strip().upper()))
     title = f.tr(N_("Resident cards"))
-    valid_until = day + dt.timedelta(days=int(get_setting(job.db, "badge.validity_days") or 30))
+    valid_until = day + dt.timedelta(days=int(job.settings.get("badge.validity_days") or 30))
     if centre is not None:  # everyone present tonight
         job.require(P.RESIDENT_READ, centre.id)
         present = present_in_session(s, centre.id, day)
         residents = {r.id: r for r in s.scalars(select(Resident).where(
             Resident.id.in_([p.resident_id for p in present])))} if present else {}
         entries = tuple(_badge_entry(job, residents[p.resident_id], p.arrival_date, valid_until) for p in present)
-        data = pd.BadgeData(letterhead(job.db, job.actor, centre, f), reference(f, title, centre.code, job.actor),
+        data = pd.BadgeData(letterhead(job.settings, job.actor, centre, f), reference(f, title, centre.code, job.actor),
                             entries)
         return Loaded(data, centre.id, "centre", centre.id, f"badges-{centre.code}-{day.isoformat()}")
     r = find_resident(s, ref)
@@ -131,7 +130,7 @@ def badge(job: Job) -> Loaded:
             question = _("{name} left the centre on {date}. Print a resident card anyway?")
         raise NeedsConfirmation(question.format(name=name(r.first_name, r.last_name),  # the user's language
                                                 date=format_date(stay.departure_date) if stay else ""))
-    data = pd.BadgeData(letterhead(job.db, job.actor, centre, f), reference(f, title, r.case_number, job.actor),
+    data = pd.BadgeData(letterhead(job.settings, job.actor, centre, f), reference(f, title, r.case_number, job.actor),
                         (_badge_entry(job, r, stay.arrival_date if stay else None, valid_until),))
     return Loaded(data, r.centre_id, "resident", r.id, f"badge-{r.case_number}")
 
@@ -156,7 +155,7 @@ def occupancy(job: Job) -> Loaded:
     summary = ((f.tr(N_("Present:")), str(len(present))), (f.tr(N_("Beds:")), str(beds)),
                (f.tr(N_("Free beds:")), str(max(beds - with_bed, 0))))
     title = f.tr(N_("Occupancy sheet"))
-    data = pd.OccupancyData(letterhead(job.db, job.actor, centre, f), reference(f, title, centre.code, job.actor),
+    data = pd.OccupancyData(letterhead(job.settings, job.actor, centre, f), reference(f, title, centre.code, job.actor),
                             f.date(day, "full"), rows, summary)
     return Loaded(data, centre.id, "centre", centre.id, f"occupancy-{centre.code}-{day.isoformat()}")
 

@@ -99,7 +99,7 @@ def return_declaration(job: Job) -> Loaded:
     title = f.tr(N_("Return application and voluntary return declaration"))
     places = (case.destination_country, case.destination_region, case.destination_commune)
     data = pd.ReturnDeclarationData(
-        head=letterhead(job.db, job.actor, centre, f),
+        head=letterhead(job.settings, job.actor, centre, f),
         reference=reference(f, title, case.case_reference, job.actor),
         person=person(f, r), case_reference=case.case_reference, return_type=f.label(case.return_type),
         destination=f.destination(*places), destination_sentence=f.destination(*places, sentence=True),
@@ -145,7 +145,7 @@ def fit_to_travel(job: Job) -> Loaded:
                        "journey.")).format(date=f.date(movement.departure_date, NUMERIC))
     title = f.tr(N_("Fit-to-travel certificate"))
     data = pd.FitToTravelData(
-        head=letterhead(job.db, job.actor, centre, f, official=True),
+        head=letterhead(job.settings, job.actor, centre, f, official=True),
         reference=reference(f, title, r.case_number, job.actor),
         person=person(f, r, bilingual=True), status_code=code, status=headline,
         assessed_on=f.date(fit.assessed_on, NUMERIC), valid_until=f.date(fit.valid_until, NUMERIC),
@@ -210,7 +210,7 @@ def manifest(job: Job) -> Loaded:
     carrier = " ".join(x for x in (view.carrier or "", view.flight_number or "") if x)
     title = f.tr(N_("Movement manifest"))
     data = pd.ManifestData(
-        head=letterhead(job.db, job.actor, centre, f, official=True),
+        head=letterhead(job.settings, job.actor, centre, f, official=True),
         reference=reference(f, title, view.reference, job.actor),
         movement_reference=view.reference, departure_date=f.date(view.departure_date, NUMERIC),
         mode=f.label_both(view.mode), travellers=tuple(travellers), route=view.route or " → ".join(view.legs),
@@ -241,7 +241,7 @@ def travel_letter(job: Job) -> Loaded:
     escort = ", ".join(movement.escorts or ()) if movement else ""
     title = f.tr(N_("Travel letter"))
     data = pd.TravelLetterData(
-        head=letterhead(job.db, job.actor, centre, f, official=True),
+        head=letterhead(job.settings, job.actor, centre, f, official=True),
         reference=reference(f, title, view.case_reference, job.actor),
         person=person(f, r, bilingual=True), document=_travel_document(s, f, case, r),
         destination=f.destination(*places, both=True),
@@ -252,5 +252,5 @@ def travel_letter(job: Job) -> Loaded:
         carrier=" ".join(x for x in (view.carrier or "", view.flight_number or "") if x),
         movement_reference=view.movement_reference or "", escort=escort,
         signatory=_manager(s, case.centre_id) or job.actor.full_name,
-        place_and_date=f"{centre.town}, {f.date(day, NUMERIC)}", contact=office(job.db, f).contact)
+        place_and_date=f"{centre.town}, {f.date(day, NUMERIC)}", contact=office(job.settings, f).contact)
     return Loaded(data, case.centre_id, "return_case", case.id, f"travel-letter-{view.case_reference}")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 
+from transit_centre.common import as_uuid
 from transit_centre.db.base import Base
 from transit_centre.db.engine import Database
 from transit_centre.db.models import AuditEntry, Resident, User
@@ -64,14 +65,6 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day).astimezone()
 
 
-def _as_uuid(value: uuid.UUID | str | None) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value).strip())
-    except (ValueError, AttributeError):
-        return None
-
 
 def _filtered(s, actor: Actor, flt: AuditFilter, query: Select) -> Select:  # noqa: ANN001 - Session
     visible = actor.visible_centres()
@@ -80,7 +73,7 @@ def _filtered(s, actor: Actor, flt: AuditFilter, query: Select) -> Select:  # no
     if flt.centre_id is not None:
         query = query.where(AuditEntry.centre_id == flt.centre_id)
     if flt.user:
-        user_id = _as_uuid(flt.user)
+        user_id = as_uuid(flt.user)
         if user_id is not None:
             query = query.where(AuditEntry.user_id == user_id)
         else:
@@ -88,7 +81,7 @@ def _filtered(s, actor: Actor, flt: AuditFilter, query: Select) -> Select:  # no
     if flt.entity:
         query = query.where(AuditEntry.entity == flt.entity[:64])
     if flt.record:
-        record_id = _as_uuid(flt.record)
+        record_id = as_uuid(flt.record)
         if record_id is None:
             record_id = s.scalar(select(Resident.id).where(
                 Resident.case_number == str(flt.record).strip().upper()[:32]))

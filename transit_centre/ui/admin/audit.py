@@ -1,0 +1,240 @@
+"""The audit log viewer (Administration > Audit log): filters and a lazily fetched table.
+
+The log grows with every change, so the model asks the service for one page at a time
+(``canFetchMore``/``fetchMore``) and never loads the whole table. Read-only by design.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from transit_centre.enums import AuditAction
+from transit_centre.errors import DomainError
+from transit_centre.i18n import N_, _, format_datetime, format_number, ngettext
+from transit_centre.security.audit_log import (
+    AuditFilter,
+    AuditRow,
+    ChainStatus,
+    audit_count,
+    audit_entities,
+    audit_page,
+    audit_usernames,
+    check_audit_chain,
+)
+from transit_centre.ui.common.context import UiContext
+from transit_centre.ui.common.lazy_table import Column, LazyTableModel
+from transit_centre.ui.common.errors import show_error
+from transit_centre.ui.common.widgets import FieldErrors, OptionalDateEdit
+from transit_centre.ui.common.operations import run_op
+
+PAGE_SIZE = 200
+CHAIN_OK = "color: #1b5e20;"
+CHAIN_BROKEN = "background: #fdecee; border: 1px solid #b00020; color: #7a0016; padding: 6px; font-weight: bold;"
+
+# Readable names of the kinds of record (table names); unknown ones are shown as they are.
+ENTITY_LABELS: dict[str, str] = {
+    "resident": N_("Resident"), "stay": N_("Stay"), "bed": N_("Bed"), "room": N_("Room"),
+    "centre": N_("Centre"), "household": N_("Household"), "identity_document": N_("Identity document"),
+    "vulnerability": N_("Vulnerability"), "service_record": N_("Service"),
+    "service_participant": N_("Service participant"), "return_case": N_("Return case"),
+    "return_step": N_("Return step"), "movement": N_("Movement"), "movement_case": N_("Traveller on a movement"),
+    "cash_grant": N_("Cash grant"), "disbursement": N_("Disbursement"), "receipt": N_("Receipt"),
+    "app_user": N_("User account"), "role": N_("Role"), "setting": N_("Setting"), "database": N_("Database"),
+    "resident_flag": N_("Flag"), "flag_type": N_("Kind of flag"), "roll_call": N_("Roll-call"),
+    "follow_up": N_("Follow-up"), "sharing_consent": N_("Consent to share"), "partner": N_("Partner"),
+    "distribution_rule": N_("Distribution rule"), "imported_package": N_("Imported package"),
+}
+
+
+def entity_label(entity: str) -> str:
+    return _(ENTITY_LABELS[entity]) if entity in ENTITY_LABELS else entity
+
+
+def _cut(value: str | None) -> str:
+    value = value or ""
+    return value if len(value) <= 120 else value[:117] + "…"
+
+
+AUDIT_COLUMNS: list[Column[AuditRow]] = [
+    Column("at", N_("When"), lambda r: format_datetime(r.at, "short")),
+    Column("user", N_("User"), lambda r: r.username),
+    Column("action", N_("Action"), lambda r: r.action.label),
+    Column("entity", N_("Record"), lambda r: entity_label(r.entity), tooltip=lambda r: f"{r.entity} {r.entity_id or ''}"),
+    Column("field", N_("Field"), lambda r: r.field or ""),
+    Column("old", N_("Old value"), lambda r: _cut(r.old_value), tooltip=lambda r: r.old_value),
+    Column("new", N_("New value"), lambda r: _cut(r.new_value), tooltip=lambda r: r.new_value),
+    Column("detail", N_("Detail"), lambda r: _cut(r.detail), tooltip=lambda r: r.detail),
+]
+
+
+class AuditViewer(QWidget):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("auditViewer")
+        self.errors = FieldErrors()
+        self.user = QComboBox()
+        self.user.setObjectName("auditUser")
+        self.user.setEditable(True)
+        self.user.addItem("", None)
+        for name in audit_usernames(ctx.db, ctx.actor):
+            self.user.addItem(name, name)
+        self.entity = QComboBox()
+        self.entity.setObjectName("auditEntity")
+        self.entity.addItem(_("All records"), None)
+        for name in sorted(audit_entities(ctx.db, ctx.actor), key=entity_label):
+            self.entity.addItem(entity_label(name), name)
+        self.record = QLineEdit()
+        self.record.setObjectName("auditRecord")
+        self.record.setPlaceholderText(_("case number or record id"))
+        self.action = QComboBox()
+        self.action.setObjectName("auditAction")
+        self.action.addItem(_("All actions"), None)
+        for action in AuditAction:
+            self.action.addItem(action.label, action.value)
+        self.date_from = OptionalDateEdit()
+        self.date_from.setObjectName("auditFrom")
+        self.date_to = OptionalDateEdit()
+        self.date_to.setObjectName("auditTo")
+        apply = QPushButton(_("Search"))
+        apply.setObjectName("auditSearch")
+        apply.setDefault(True)
+        apply.clicked.connect(self.apply_filter)
+        self.record.returnPressed.connect(self.apply_filter)
+
+        form1, form2, form3 = QFormLayout(), QFormLayout(), QFormLayout()
+        form1.addRow(_("User"), self.user)
+        form1.addRow(_("Record kind"), self.entity)
+        form2.addRow(_("Record"), self.record)
+        form2.addRow(_("Action"), self.action)
+        form3.addRow(_("From"), self.date_from)
+        form3.addRow(_("To"), self.errors.field("date_to", self.date_to))
+        filters = QHBoxLayout()
+        for form in (form1, form2, form3):
+            filters.addLayout(form, 1)
+        filters.addWidget(apply, 0, Qt.AlignmentFlag.AlignBottom)
+
+        self.audit_filter = AuditFilter()
+        self.total = 0
+        self.model: LazyTableModel[AuditRow] = LazyTableModel(AUDIT_COLUMNS, self._fetch, page_size=PAGE_SIZE,
+                                                              on_error=self._list_failed, parent=self)
+        self.model.loaded.connect(self._loaded)
+        self.table = QTableView()
+        self.table.setObjectName("auditTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        for column, width in enumerate((130, 90, 110, 110, 110, 180, 180)):
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_detail(cur.row()))
+        self.chain = QLabel(_("Checking the audit log…"))
+        self.chain.setObjectName("auditChainStatus")
+        self.chain.setWordWrap(True)
+        self.count = QLabel()
+        self.count.setObjectName("auditCount")
+        self.detail = QTextEdit()
+        self.detail.setObjectName("auditDetail")
+        self.detail.setReadOnly(True)
+        self.detail.setMaximumHeight(110)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.chain)
+        layout.addWidget(self.errors.general_label())
+        layout.addWidget(self.count)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
+        header = QSettings().value("auditViewer/header")
+        if isinstance(header, QByteArray):
+            self.table.horizontalHeader().restoreState(header)
+        self.apply_filter()
+        self.check_chain()
+
+    def check_chain(self) -> None:
+        """The hash chain is walked off the GUI thread; the first broken link shows in red."""
+        def done(status: ChainStatus) -> None:
+            if isValid(self.chain):  # the screen may have been closed meanwhile
+                self.chain.setText(status.message)
+                self.chain.setStyleSheet(CHAIN_OK if status.ok else CHAIN_BROKEN)
+
+        def failed(exc: BaseException) -> None:
+            if isValid(self.chain):
+                self.chain.setText("")
+            if not isinstance(exc, DomainError):
+                show_error(None, exc)
+
+        self._chain_task = run_op(self, lambda: check_audit_chain(self.ctx.db, self.ctx.actor), done, failed=failed)
+
+    def current_filter(self) -> AuditFilter:
+        user = self.user.currentText().strip() or None
+        action = self.action.currentData()
+        return AuditFilter(user=user, entity=self.entity.currentData(), record=self.record.text().strip() or None,
+                           action=AuditAction(action) if action else None,
+                           date_from=self.date_from.date(), date_to=self.date_to.date())
+
+    def _fetch(self, offset: int, limit: int, _sort: str | None, _descending: bool) -> list[AuditRow]:
+        """One page, read in the background (the model's operation); the first comes with the count.
+        A wrong filter (dates the wrong way round) raises ``DomainError`` before anything is read."""
+        flt = self.audit_filter
+        if offset == 0:
+            self.total = audit_count(self.ctx.db, self.ctx.actor, flt)
+        return audit_page(self.ctx.db, self.ctx.actor, flt, offset, limit)
+
+    def apply_filter(self) -> None:
+        self.errors.clear()
+        self.audit_filter = self.current_filter()
+        self.model.reload()
+
+    def _loaded(self) -> None:
+        self.count.setText(ngettext("{n} entry", "{n} entries", self.total).format(n=format_number(self.total)))
+        if len(self.model.rows) <= PAGE_SIZE:
+            self.detail.clear()
+
+    def _list_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, DomainError):
+            self.errors.show(exc)
+        else:
+            show_error(self, exc)
+
+    def refresh(self) -> None:
+        self.apply_filter()
+
+    def focus_search(self) -> None:
+        self.record.setFocus()
+
+    def _show_detail(self, row: int) -> None:
+        r = self.model.row_at(row)
+        if r is None:
+            self.detail.clear()
+            return
+        lines = [f"{format_datetime(r.at)} – {r.username} – {r.action.label}",
+                 _("Record: {entity} {id}").format(entity=entity_label(r.entity), id=r.entity_id or "")]
+        if r.field:
+            lines.append(_("Field: {field}").format(field=r.field))
+        if r.old_value is not None:
+            lines.append(_("Old value: {value}").format(value=r.old_value))
+        if r.new_value is not None:
+            lines.append(_("New value: {value}").format(value=r.new_value))
+        if r.detail:
+            lines.append(_("Detail: {value}").format(value=r.detail))
+        self.detail.setPlainText("\n".join(lines))
+
+    def save_state(self) -> None:
+        QSettings().setValue("auditViewer/header", self.table.horizontalHeader().saveState())

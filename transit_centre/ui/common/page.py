@@ -1,0 +1,90 @@
+"""What a page of the main window is: its ``PageSpec`` (how the window lists and builds it) and
+the ``Page`` base class (what the window may ask of it).
+
+Each feature package (``ui/residents``, ``ui/returns``…) gives its pages' specs in its
+``__init__``; ``ui/shell/pages.py`` puts them in sidebar order. A page is built as
+``Page(ctx, parent)`` only when first shown (``factory`` is a "module:Class" string, so the
+feature's module is imported then).
+
+The contract is explicit: a page says what it offers with ``offers_new``, ``offers_search`` and
+``offers_print``; the window greys out Print where a page has nothing to print and sends Ctrl+N
+and Ctrl+F to the residents page where the current page has no new record or search of its own.
+"""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtWidgets import QLayout, QSplitter, QVBoxLayout, QWidget
+
+from transit_centre.security.permissions import Actor, Permission
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str  # marked with N_, translated when shown
+    factory: str  # "module:Class", imported when the page is first shown
+    visible: Callable[[Actor], bool]
+    help_text: str = ""  # marked with N_: the F1 help for this page
+
+    def load(self) -> type["Page"]:
+        module, name = self.factory.split(":")
+        return getattr(importlib.import_module(module), name)
+
+
+def allowed(*permissions: Permission) -> Callable[[Actor], bool]:
+    """A page's ``visible``: the actor holds at least one of these permissions."""
+    return lambda actor: any(actor.can(p) for p in permissions)
+
+
+class Page(QWidget):
+    """A page of the main window. Subclasses override what they offer and set the flag."""
+
+    offers_new: ClassVar[bool] = False  # new_record() (Ctrl+N)
+    offers_search: ClassVar[bool] = False  # focus_search() (Ctrl+F)
+    offers_print: ClassVar[bool] = False  # print_current() (Ctrl+P)
+
+    def refresh(self) -> None:
+        """F5: read again what the page shows. Nothing to do by default."""
+
+    def new_record(self) -> None:
+        raise NotImplementedError(type(self).__name__ + " offers no new record")
+
+    def focus_search(self) -> None:
+        raise NotImplementedError(type(self).__name__ + " has no search")
+
+    def print_current(self) -> None:
+        raise NotImplementedError(type(self).__name__ + " has nothing to print")
+
+    def save_state(self) -> None:
+        """Called when the window closes: keep column widths, splitters… Nothing by default."""
+
+    # -- the page template: filter bar, list, detail pane ---------------------------------
+    def set_body(self, listing: QWidget, detail: QWidget, *, filters: QLayout | QWidget | None = None,
+                 name: str, sizes: tuple[int, int] = (520, 840), state_key: str | None = None) -> QSplitter:
+        """Lay the page out as the window's pages are: the filter bar on top, then the list with
+        the detail pane beside it, in a splitter named ``{name}Splitter`` whose position is kept
+        between sessions (under ``state_key``)."""
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName(f"{name}Splitter")
+        splitter.addWidget(listing)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes(list(sizes))
+        key = state_key or f"pages/{name}/splitter"
+        state = QSettings().value(key)
+        if isinstance(state, QByteArray):
+            splitter.restoreState(state)
+        splitter.splitterMoved.connect(lambda *_a: QSettings().setValue(key, splitter.saveState()))
+        layout = QVBoxLayout(self)
+        if isinstance(filters, QLayout):
+            layout.addLayout(filters)
+        elif filters is not None:
+            layout.addWidget(filters)
+        layout.addWidget(splitter, 1)
+        return splitter

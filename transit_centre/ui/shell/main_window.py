@@ -1,0 +1,228 @@
+"""The main window: a sidebar of pages, menus and shortcuts, a status bar. It only assembles
+pages (``ui/shell/pages.py``); each page does its own work."""
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from transit_centre import __version__
+from transit_centre.i18n import _
+from transit_centre.ui.common.context import UiContext
+from transit_centre.ui.common.errors import show_error
+from transit_centre.ui.common.page import Page, PageSpec
+from transit_centre.ui.shell.pages import PAGES
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    language_changed = Signal(str)
+
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        if ctx.open_resident is None:  # any page may open a resident's file
+            from transit_centre.ui.residents.detail import open_resident_file
+
+            ctx.open_resident = lambda parent, resident_id: open_resident_file(ctx, parent, resident_id)
+        self.setObjectName("mainWindow")
+        self.specs: list[PageSpec] = [p for p in PAGES if p.visible(ctx.actor)]
+        self.pages: dict[str, Page] = {}
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("navigation")
+        self.sidebar.setMaximumWidth(220)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pageStack")
+        for spec in self.specs:
+            item = QListWidgetItem(_(spec.title))
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            self.sidebar.addItem(item)
+            placeholder = QWidget()
+            placeholder.setObjectName(f"pending_{spec.key}")
+            self.stack.addWidget(placeholder)
+        self.sidebar.currentRowChanged.connect(self.show_page_at)
+        splitter = QSplitter()
+        splitter.setObjectName("mainSplitter")
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(splitter)
+
+        self._build_menus()
+        self._build_status_bar()
+        self._update_title()
+        self._restore_geometry()
+        if self.specs:
+            self.sidebar.setCurrentRow(0)
+
+    # -- pages ------------------------------------------------------------------------
+    def page_keys(self) -> list[str]:
+        return [s.key for s in self.specs]
+
+    def show_page(self, key: str) -> Page | None:
+        for i, spec in enumerate(self.specs):
+            if spec.key == key:
+                self.sidebar.setCurrentRow(i)
+                return self.pages.get(key)
+        return None
+
+    def show_page_at(self, row: int) -> None:
+        if row < 0:
+            return
+        spec = self.specs[row]
+        if spec.key not in self.pages:
+            try:
+                page = spec.load()(self.ctx, self)
+            except Exception as exc:  # noqa: BLE001 - a broken page must not close the app
+                show_error(self, exc)
+                return
+            page.setObjectName(page.objectName() or f"page_{spec.key}")
+            old = self.stack.widget(row)
+            self.stack.insertWidget(row, page)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self.pages[spec.key] = page
+        self.stack.setCurrentIndex(row)
+        self._page_shown(self.pages[spec.key])
+
+    def current_page(self) -> Page | None:
+        row = self.sidebar.currentRow()
+        return self.pages.get(self.specs[row].key) if 0 <= row < len(self.specs) else None
+
+    def _call_page(self, method: str, offer: str | None = None, fallback_page: str | None = None) -> None:
+        """F5, Ctrl+N, Ctrl+F, Ctrl+P on the current page; where the page does not ``offer`` it, on
+        the fallback page (the residents page: a new resident, a resident search)."""
+        page = self.current_page()
+        if (page is None or (offer and not getattr(page, offer))) and fallback_page:
+            page = self.show_page(fallback_page)
+        if page is None or (offer and not getattr(page, offer)):
+            return
+        try:
+            getattr(page, method)()
+        except Exception as exc:  # noqa: BLE001 - shown; the window stays usable
+            show_error(self, exc)
+
+    def _page_shown(self, page: Page) -> None:
+        self.print_action.setEnabled(page.offers_print)
+
+    # -- menus ------------------------------------------------------------------------
+    def _action(self, text: str, name: str, shortcut: QKeySequence | str | None, slot) -> QAction:  # noqa: ANN001
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(_("&File"))
+        file_menu.addAction(self._action(_("&New resident"), "actionNew", QKeySequence.StandardKey.New,
+                                         lambda: self._call_page("new_record", "offers_new", "residents")))
+        self.print_action = self._action(_("&Print…"), "actionPrint", QKeySequence.StandardKey.Print,
+                                         lambda: self._call_page("print_current", "offers_print"))
+        file_menu.addAction(self.print_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(_("&Quit"), "actionQuit", QKeySequence("Ctrl+Q"), self.close))
+        edit_menu = bar.addMenu(_("&Edit"))
+        edit_menu.addAction(self._action(_("&Find"), "actionFind", QKeySequence.StandardKey.Find,
+                                         lambda: self._call_page("focus_search", "offers_search", "residents")))
+        view_menu = bar.addMenu(_("&View"))
+        view_menu.addAction(self._action(_("&Refresh"), "actionRefresh", QKeySequence("F5"),
+                                         lambda: self._call_page("refresh")))
+        settings_menu = bar.addMenu(_("&Settings"))
+        lang_menu = settings_menu.addMenu(_("&Language"))
+        for code, label in (("fr", "Français"), ("en", "English")):
+            action = QAction(label, self)
+            action.setObjectName(f"actionLanguage_{code}")
+            action.triggered.connect(lambda _checked=False, c=code: self.change_language(c))
+            lang_menu.addAction(action)
+        settings_menu.addSeparator()
+        settings_menu.addAction(self._action(_("Change my &password…"), "actionChangePassword", None,
+                                             self.change_password))
+        settings_menu.addAction(self._action(_("&Lock the window now"), "actionLockNow", None, self.lock_now))
+        help_menu = bar.addMenu(_("&Help"))
+        help_menu.addAction(self._action(_("&Help on this screen"), "actionHelp", QKeySequence("F1"), self.show_help))
+        help_menu.addAction(self._action(_("&About Transit Centre"), "actionAbout", None, self.show_about))
+
+    def _build_status_bar(self) -> None:
+        self.db_label = QLabel(_("Database: {where}").format(where=self.ctx.db.describe()))
+        self.db_label.setObjectName("statusDatabase")
+        self.user_label = QLabel(_("Signed in: {name} ({user})").format(
+            name=self.ctx.actor.full_name, user=self.ctx.actor.username))
+        self.user_label.setObjectName("statusUser")
+        self.statusBar().addWidget(self.db_label, 1)
+        self.statusBar().addPermanentWidget(self.user_label)
+
+    def _update_title(self) -> None:
+        centre = self.ctx.centre_name or _("All centres")
+        self.setWindowTitle(_("Transit Centre – {centre}").format(centre=centre))
+
+    # -- help, about, language ------------------------------------------------------
+    def show_help(self) -> None:
+        row = self.sidebar.currentRow()
+        spec = self.specs[row] if 0 <= row < len(self.specs) else None
+        text = _(spec.help_text) if spec and spec.help_text else _(
+            "Choose a screen in the list on the left. F5 refreshes, Ctrl+F searches, Ctrl+N registers "
+            "a new resident, Ctrl+P prints.")
+        box = QMessageBox(self)
+        box.setObjectName("helpDialog")
+        box.setWindowTitle(_("Help – {page}").format(page=_(spec.title) if spec else _("Transit Centre")))
+        box.setText(text)
+        box.exec()
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, _("About Transit Centre"), _(
+            "Transit Centre {version}\nResidents, shelter, services, returns and cash grants "
+            "for IOM Mali's transit centres.").format(version=__version__))
+
+    def change_password(self) -> None:
+        from transit_centre.ui.shell.change_password import ChangePasswordDialog
+
+        if self.ctx.actor.user_id is not None:
+            ChangePasswordDialog(self.ctx.db, self.ctx.actor, parent=self).exec()
+
+    def lock_now(self) -> None:
+        lock = getattr(self, "session_lock", None)  # set by ui.startup_checks.start_session
+        if lock is not None:
+            lock.lock(force=True)
+
+    def change_language(self, code: str) -> None:
+        QSettings().setValue("ui/language", code)
+        self.language_changed.emit(code)
+        QMessageBox.information(self, _("Language"), _(
+            "The language will change the next time you start Transit Centre."))
+
+    # -- persistence ----------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("ui/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 720)
+        state = settings.value("ui/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
+        settings = QSettings()
+        settings.setValue("ui/geometry", self.saveGeometry())
+        settings.setValue("ui/state", self.saveState())
+        for page in self.pages.values():
+            page.save_state()
+        super().closeEvent(event)
