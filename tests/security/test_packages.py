@@ -3,11 +3,9 @@ unknown-centre package is refused with a clear message and changes nothing; a pa
 an arrival-list bomb are refused at once, without filling the memory."""
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
-import time
 import zipfile
 
 import pytest

@@ -6,7 +6,6 @@ from the documented matrix fails the test, naming the role and the operation.
 """
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 import pytest

@@ -10,7 +10,7 @@ from transit_centre.enums import Role
 from transit_centre.errors import DomainError
 from transit_centre.security.accounts import password_change_required, reset_password
 from transit_centre.security.permissions import Actor
-from transit_centre.security.users import authenticate, create_user, has_users
+from transit_centre.security.users import authenticate, create_user
 
 PASSWORD = "mot-de-passe-solide"
 
@@ -20,36 +20,6 @@ def admin(db):
     create_user(db, Actor.system(), username="admin", full_name="Awa Diallo", password=PASSWORD,
                 roles=[Role.ADMIN])
     return authenticate(db, "admin", PASSWORD)
-
-
-def test_first_run_dialog_creates_the_first_administrator(qtbot, qsettings_isolated, db):
-    from transit_centre.ui.shell.first_run import FirstRunDialog
-
-    assert not has_users(db)
-    dialog = FirstRunDialog(db)
-    qtbot.addWidget(dialog)
-    dialog.username.setText("Awa Diallo")
-    dialog.full_name.setText("")
-    dialog.password.setText("court")
-    dialog.password_again.setText("autre")
-    dialog.create()
-    assert dialog.result() != QDialog.DialogCode.Accepted
-    assert dialog.errors.message("full_name") and dialog.errors.message("password_again")
-    assert dialog.errors.message("password")
-    assert not has_users(db)
-    dialog.password_again.setText("court")
-    dialog.create()
-    assert dialog.errors.message("username") and dialog.errors.message("full_name")
-    dialog.username.setText("awa")
-    dialog.full_name.setText("Awa Diallo")
-    dialog.password.setText(PASSWORD)
-    dialog.password_again.setText(PASSWORD + "x")
-    dialog.create()
-    assert dialog.errors.message("password_again") and not has_users(db)
-    dialog.password_again.setText(PASSWORD)
-    dialog.create()
-    assert dialog.result() == QDialog.DialogCode.Accepted and dialog.created_username == "awa"
-    assert authenticate(db, "awa", PASSWORD).roles == {Role.ADMIN}
 
 
 def test_temporary_password_must_be_changed_at_sign_in(qtbot, qsettings_isolated, db, admin, monkeypatch):
@@ -68,7 +38,7 @@ def test_temporary_password_must_be_changed_at_sign_in(qtbot, qsettings_isolated
             new, again = next(answers)
             self.new.setText(new)
             self.confirmation.setText(again)
-            self.save()
+            self.submit()
             if self.result() == QDialog.DialogCode.Accepted:
                 return self.result()
             assert self.errors.message("new_password")
@@ -199,7 +169,7 @@ def test_change_password_and_lock_from_the_menu(qtbot, qsettings_isolated, db, a
         self.current.setText(PASSWORD)
         self.new.setText("un-autre-mot-de-passe")
         self.confirmation.setText("un-autre-mot-de-passe")
-        self.save()
+        self.submit()
         return self.result()
 
     monkeypatch.setattr(change_password.ChangePasswordDialog, "exec", fill)

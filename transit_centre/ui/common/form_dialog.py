@@ -25,7 +25,7 @@ class FormDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, *, title: str, name: str, header: str = "",
                  save_button: QDialogButtonBox.StandardButton = QDialogButtonBox.StandardButton.Save,
-                 minimum_width: int = 480) -> None:
+                 save_text: str = "", minimum_width: int = 480) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self.setWindowTitle(title)
@@ -40,7 +40,8 @@ class FormDialog(QDialog):
         self.save_button = self.buttons.button(save_button)
         self.save_button.setObjectName("saveButton")
         # Qt's own button texts are not translated in every installation: say them in our words.
-        self.save_button.setText(_("OK") if save_button == QDialogButtonBox.StandardButton.Ok else _("Save"))
+        self.save_button.setText(save_text or (_("OK") if save_button == QDialogButtonBox.StandardButton.Ok
+                                               else _("Save")))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)

@@ -23,6 +23,9 @@ from PySide6.QtWidgets import QLayout, QSplitter, QVBoxLayout, QWidget
 from transit_centre.security.permissions import Actor, Permission
 
 
+LIST_MIN_WIDTH = 280  # pixels: the list pane of a page never shrinks below a readable line
+
+
 @dataclass(frozen=True)
 class PageSpec:
     key: str
@@ -71,6 +74,8 @@ class Page(QWidget):
         between sessions (under ``state_key``)."""
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName(f"{name}Splitter")
+        splitter.setChildrenCollapsible(False)
+        listing.setMinimumWidth(LIST_MIN_WIDTH)  # a case number and a name stay readable
         splitter.addWidget(listing)
         splitter.addWidget(detail)
         splitter.setStretchFactor(0, 2)

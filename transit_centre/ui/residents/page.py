@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from transit_centre.enums import Sex, VulnerabilityKind
-from transit_centre.i18n import N_, _, country_name, format_date, format_number, ngettext
+from transit_centre.i18n import N_, _, country_name, format_date, format_number, ngettext, pgettext
 from transit_centre.registry.search import ResidentFilter, ResidentRow, count_residents, resident_page
 from transit_centre.security.permissions import Permission
 from transit_centre.ui.common.context import UiContext
@@ -125,7 +125,7 @@ class ResidentsPage(Page):
         self.new_button.setObjectName("newResidentButton")
         self.new_button.setVisible(ctx.can(Permission.RESIDENT_WRITE) and ctx.centre_id is not None)
         self.new_button.clicked.connect(self.new_record)
-        self.open_button = QPushButton(_("Open"))
+        self.open_button = QPushButton(pgettext("action", "Open"))
         self.open_button.setObjectName("openResidentButton")
         self.open_button.clicked.connect(self.open_selected)
         self.count_label = QLabel()
