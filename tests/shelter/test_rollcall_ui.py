@@ -9,7 +9,7 @@ from transit_centre.db.models import Resident, Stay
 from transit_centre.enums import Role, Sex
 from transit_centre.ui.common.context import UiContext
 
-from test_casework import add_resident
+from support.casework import add_resident
 
 
 def test_roll_call_of_40_by_keyboard(qtbot, qsettings_isolated, db, centres, make_actor, monkeypatch):

@@ -61,9 +61,7 @@ def administration_visible(actor: Actor) -> bool:
 
 class AdministrationPage(Page):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("administrationPage")
+        super().__init__(ctx, parent, name="administrationPage")
         self.specs = [t for t in ADMIN_TABS if t.visible(ctx.actor)]
         self.tabs = QTabWidget()
         self.tabs.setObjectName("administrationTabs")

@@ -349,9 +349,7 @@ class ServicesPage(Page):
     offers_search = True
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("servicesPage")
+        super().__init__(ctx, parent, name="servicesPage")
         self.tabs = QTabWidget()
         self.tabs.setObjectName("servicesTabs")
         self.distribution = self.medical = self.mhpss = self.counselling = None

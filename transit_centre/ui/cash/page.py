@@ -200,9 +200,7 @@ class CashPage(Page):
     offers_print = True
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("cashPage")
+        super().__init__(ctx, parent, name="cashPage")
         self.book: CashBook | None = None
         self.tabs = QTabWidget()
         self.tabs.setObjectName("cashTabs")

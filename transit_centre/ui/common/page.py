@@ -21,6 +21,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtWidgets import QLayout, QSplitter, QVBoxLayout, QWidget
 
 from transit_centre.security.permissions import Actor, Permission
+from transit_centre.ui.common.context import UiContext
 
 
 LIST_MIN_WIDTH = 280  # pixels: the list pane of a page never shrinks below a readable line
@@ -50,6 +51,12 @@ class Page(QWidget):
     offers_new: ClassVar[bool] = False  # new_record() (Ctrl+N)
     offers_search: ClassVar[bool] = False  # focus_search() (Ctrl+F)
     offers_print: ClassVar[bool] = False  # print_current() (Ctrl+P)
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None, *, name: str = "") -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        if name:
+            self.setObjectName(name)
 
     def refresh(self) -> None:
         """F5: read again what the page shows. Nothing to do by default."""

@@ -80,9 +80,7 @@ def _label(enum_cls, value: str) -> str:  # noqa: ANN001
 
 class DashboardPage(Page):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("dashboardPage")
+        super().__init__(ctx, parent, name="dashboardPage")
         self.view: DashboardView | None = None
         self.tasks: dict[str, list] = {}  # the follow-ups shown, by table name
         self._task = None

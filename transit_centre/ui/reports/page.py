@@ -381,9 +381,7 @@ class CoverageBox(QGroupBox):
 
 class ReportsPage(Page):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("reportsPage")
+        super().__init__(ctx, parent, name="reportsPage")
         layout = QVBoxLayout(self)
         sections = [
             (Permission.EXPORT, "monthlyExportButton", _("Monthly export"), _(

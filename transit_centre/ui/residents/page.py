@@ -81,9 +81,7 @@ class ResidentsPage(Page):
     offers_print = True
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("residentsPage")
+        super().__init__(ctx, parent, name="residentsPage")
         self.filter = ResidentFilter()
 
         self.search = QLineEdit()

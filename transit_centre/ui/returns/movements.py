@@ -108,9 +108,7 @@ class MovementsPage(Page):
     offers_print = True
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("movementsPage")
+        super().__init__(ctx, parent, name="movementsPage")
         self.current: svc.MovementView | None = None
         self.status = QComboBox()
         self.status.setObjectName("movementsStatusFilter")

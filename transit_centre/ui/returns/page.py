@@ -339,9 +339,7 @@ class ReturnsPage(Page):
     offers_print = True
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("returnsPage")
+        super().__init__(ctx, parent, name="returnsPage")
         self.status = QComboBox()
         self.status.setObjectName("returnsStatusFilter")
         self.status.addItem(_("Open cases"), "open")

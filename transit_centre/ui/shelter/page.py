@@ -53,9 +53,7 @@ class ShelterPage(Page):
     offers_print = True
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("shelterPage")
+        super().__init__(ctx, parent, name="shelterPage")
         self.view: occupancy.Occupancy | None = None
         self.residents: dict[str, PresentResident] = {}
 

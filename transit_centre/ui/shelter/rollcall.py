@@ -52,9 +52,7 @@ def _name_list(headers: list[str], name: str) -> QTableWidget:
 
 class RollCallPage(Page):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("rollCallPage")
+        super().__init__(ctx, parent, name="rollCallPage")
         self.call: rollcall.RollCallView | None = None
 
         self.title = QLabel()
