@@ -277,3 +277,21 @@ def test_register_a_family_of_three_through_the_form(qtbot, page, ctx):
     page.apply_filter()
     wait_loaded(qtbot, page.model)
     assert page.model.rowCount() == 3
+
+
+def test_a_double_click_opens_the_file_once(qtbot, page, ctx, monkeypatch):
+    """A double-click (which also activates the line) opens one window of the file, not two."""
+    from transit_centre.ui.residents import detail
+
+    register_resident(ctx.db, ctx.actor, ResidentInput(
+        first_name="Awa", last_name="Diarra", sex=Sex.FEMALE, estimated_age=30, nationality="ML"))
+    page.refresh()
+    wait_loaded(qtbot, page.model)
+    opened = []
+    monkeypatch.setattr(detail, "open_resident_file", lambda ctx_, parent, rid: opened.append(rid) or False)
+    page.show()
+    rect = page.table.visualRect(page.model.index(0, 1))
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # a double-click:
+    qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # press, then again
+    qtbot.wait(50)
+    assert len(opened) == 1

@@ -39,7 +39,13 @@ def test_login_then_main_window(qtbot, qsettings_isolated, db, accounts, centres
     window = open_main_window(db, dialog.actor)
     qtbot.addWidget(window)
     assert "Gao" in window.windowTitle()
-    assert db.describe() in window.db_label.text()
+    status = window.db_label.text()
+    assert "Gao" in status and db.describe() not in status  # the centre and the kind, not a file path
+    from transit_centre.i18n import _
+
+    kind = _("on a shared server (PostgreSQL)") if not db.is_sqlite else _("on this computer, not encrypted")
+    assert kind in status
+    assert db.describe() in window.about_text()
     assert "manager" in window.user_label.text()
     for key in window.page_keys():
         window.show_page(key)
@@ -55,3 +61,24 @@ def test_pages_follow_the_role(qtbot, qsettings_isolated, db, accounts, make_act
     keys = window.page_keys()
     assert "cash" not in keys and "administration" not in keys
     window.close()
+
+
+def test_qt_own_buttons_speak_the_window_language(qtbot):
+    """The French window loads Qt's French words (Yes / No / Cancel of message boxes and the
+    standard dialogs); English goes back to Qt's own."""
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    from transit_centre.ui.shell.app import install_qt_translations
+
+    app = QApplication.instance()
+    try:
+        assert install_qt_translations(app, "fr")
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Yes | QDialogButtonBox.StandardButton.Cancel)
+        qtbot.addWidget(box)
+        assert box.button(QDialogButtonBox.StandardButton.Yes).text().replace("&", "") == "Oui"
+        assert box.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "") == "Annuler"
+    finally:
+        assert install_qt_translations(app, "en")
+    english = QDialogButtonBox(QDialogButtonBox.StandardButton.Yes)
+    qtbot.addWidget(english)
+    assert english.button(QDialogButtonBox.StandardButton.Yes).text().replace("&", "") == "Yes"

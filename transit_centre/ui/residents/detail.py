@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from transit_centre.enums import DocumentKind, HouseholdRole, ReturneeGroup, VulnerabilityKind
 from transit_centre.errors import DomainError
-from transit_centre.i18n import _, country_name, format_date
+from transit_centre.i18n import _, country_name, format_date, ngettext
 from transit_centre.registry import households, records
 from transit_centre.registry.residents import set_returnee_group
 from transit_centre.registry.inputs import DocumentInput, VulnerabilityInput
@@ -417,7 +417,7 @@ class ResidentDetailDialog(QDialog):
         try:
             for h in households.list_households(self.ctx.db, self.ctx.actor, self.detail.resident.centre_id, limit=300):
                 if h.id != self.detail.resident.household_id:
-                    self.join_household.addItem(_("{name} ({n} members)").format(name=h.name, n=h.members), str(h.id))
+                    self.join_household.addItem(ngettext("{name} ({n} member)", "{name} ({n} members)", h.members).format(name=h.name, n=h.members), str(h.id))
         except DomainError as exc:
             show_error(self, exc)
 

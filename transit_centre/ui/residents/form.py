@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from transit_centre.enums import DocumentKind, HouseholdKind, HouseholdRole, Sex, VulnerabilityKind
 from transit_centre.errors import DomainError, ValidationError
-from transit_centre.i18n import _, country_name, format_date
+from transit_centre.i18n import _, country_name, format_date, ngettext
 from transit_centre.registry.duplicates import DuplicateCandidate, find_duplicates
 from transit_centre.registry.households import list_households
 from transit_centre.registry.inputs import DocumentInput, ResidentInput, VulnerabilityInput, validate_resident
@@ -302,7 +302,7 @@ class ResidentForm(QDialog):
         self.household.addItem(_("New household…"), NEW_HOUSEHOLD)
         try:
             for h in list_households(self.ctx.db, self.ctx.actor, self.ctx.centre_id, limit=300):
-                self.household.addItem(_("{name} ({n} members)").format(name=h.name, n=h.members), str(h.id))
+                self.household.addItem(ngettext("{name} ({n} member)", "{name} ({n} members)", h.members).format(name=h.name, n=h.members), str(h.id))
         except DomainError as exc:
             show_error(self, exc)
         self.household_name = QLineEdit()

@@ -173,7 +173,7 @@ class ResidentsPage(Page):
             self.table.setColumnWidth(self.model.column(key), width)
         self._restore_header()
         self.table.setColumnHidden(self.model.column("centre"), not self._showing_all())
-        self.table.doubleClicked.connect(lambda index: self.open_resident(self.model.row_at(index.row())))
+        # ``activated`` is a double-click (or a click, where the platform says so) and Enter: once each.
         self.table.activated.connect(lambda index: self.open_resident(self.model.row_at(index.row())))
 
         self.timer = QTimer(self)

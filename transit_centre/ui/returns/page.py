@@ -179,29 +179,33 @@ class CaseDetailPanel(QWidget):
         self.missing.setStyleSheet("color: #8a4b00;")
         missing_box = QGroupBox(_("What is missing"))
         QVBoxLayout(missing_box).addWidget(self.missing)
-        buttons = QHBoxLayout()
+        # Two rows, so that the pane stays narrow enough for the list beside it at 1366 px:
+        # the steps of the workflow, then the case's status and printing.
+        steps_row, status_row = QHBoxLayout(), QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for key, text, slot in (
-            ("record", _("Record next step…"), self.record_next),
-            ("skip", _("Skip step…"), self.skip_next),
-            ("undo", _("Undo last step…"), self.undo_last),
-            ("note", _("Best-interest note…"), self.edit_note),
-            ("hold", _("Put on hold…"), self.hold),
-            ("resume", _("Resume"), self.resume),
-            ("cancel", _("Cancel case…"), self.cancel),
+        for row, key, text, slot in (
+            (steps_row, "record", _("Record next step…"), self.record_next),
+            (steps_row, "skip", _("Skip step…"), self.skip_next),
+            (steps_row, "undo", _("Undo last step…"), self.undo_last),
+            (steps_row, "note", _("Best-interest note…"), self.edit_note),
+            (status_row, "hold", _("Put on hold…"), self.hold),
+            (status_row, "resume", _("Resume"), self.resume),
+            (status_row, "cancel", _("Cancel case…"), self.cancel),
         ):
             button = QPushButton(text)
             button.setObjectName(f"case_{key}")
             button.clicked.connect(slot)
-            buttons.addWidget(button)
+            row.addWidget(button)
             self.buttons[key] = button
-        buttons.addStretch(1)
-        buttons.addWidget(print_button(self, self.ctx, self.print_choices, "casePrintButton"))
+        steps_row.addStretch(1)
+        status_row.addStretch(1)
+        status_row.addWidget(print_button(self, self.ctx, self.print_choices, "casePrintButton"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.steps, 1)
         layout.addWidget(missing_box)
-        layout.addLayout(buttons)
+        layout.addLayout(steps_row)
+        layout.addLayout(status_row)
         self.show_case(None)
 
     def print_choices(self) -> list:

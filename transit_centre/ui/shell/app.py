@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from transit_centre.errors import DomainError
@@ -28,7 +28,26 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     install_dialog_help(app)  # F1 in every dialog
     language = QSettings().value("ui/language", "fr")
     set_language(str(language))
+    install_qt_translations(app, str(language))
     return app  # type: ignore[return-value]
+
+
+def install_qt_translations(app: QCoreApplication, language: str) -> bool:
+    """Qt's own words in the window's language: Yes / No / Cancel, the file and print dialogs,
+    the context menus (``qtbase_fr.qm``, shipped with PySide6). True when they were loaded."""
+    for old in getattr(app, "_tc_qt_translators", []):
+        app.removeTranslator(old)
+    app._tc_qt_translators = []  # type: ignore[attr-defined]
+    if language == "en":
+        return True  # Qt's own language
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if not translator.load(f"qtbase_{language}", folder):
+        log.warning("Qt's %s translations were not found in %s", language, folder)
+        return False
+    app.installTranslator(translator)
+    app._tc_qt_translators.append(translator)  # type: ignore[attr-defined]
+    return True
 
 
 def open_main_window(db, actor):  # noqa: ANN001, ANN201 - Database, Actor

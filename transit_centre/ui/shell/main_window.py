@@ -27,6 +27,13 @@ from transit_centre.ui.shell.pages import PAGES
 log = logging.getLogger(__name__)
 
 
+def connection_kind(db) -> str:  # noqa: ANN001 - Database
+    """What the status bar says of the database: where it is and whether it is encrypted."""
+    if not db.is_sqlite:
+        return _("on a shared server (PostgreSQL)")
+    return _("on this computer, encrypted") if db.encrypted else _("on this computer, not encrypted")
+
+
 class MainWindow(QMainWindow):
     language_changed = Signal(str)
 
@@ -160,8 +167,11 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action(_("&About Transit Centre"), "actionAbout", None, self.show_about))
 
     def _build_status_bar(self) -> None:
-        self.db_label = QLabel(_("Database: {where}").format(where=self.ctx.db.describe()))
+        """The centre and the kind of connection; the file's path is in Help > About."""
+        self.db_label = QLabel(_("{centre} · database {connection}").format(
+            centre=self.ctx.centre_name or _("All centres"), connection=connection_kind(self.ctx.db)))
         self.db_label.setObjectName("statusDatabase")
+        self.db_label.setToolTip(_("Help > About shows where the data is kept."))
         self.user_label = QLabel(_("Signed in: {name} ({user})").format(
             name=self.ctx.actor.full_name, user=self.ctx.actor.username))
         self.user_label.setObjectName("statusUser")
@@ -186,9 +196,13 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def show_about(self) -> None:
-        QMessageBox.about(self, _("About Transit Centre"), _(
-            "Transit Centre {version}\nResidents, shelter, services, returns and cash grants "
-            "for IOM Mali's transit centres.").format(version=__version__))
+        QMessageBox.about(self, _("About Transit Centre"), self.about_text())
+
+    def about_text(self) -> str:
+        return _("Transit Centre {version}\nResidents, shelter, services, returns and cash grants "
+                 "for IOM Mali's transit centres.").format(version=__version__) + "\n\n" + _(
+            "Database: {where} ({connection})").format(where=self.ctx.db.describe(),
+                                                       connection=connection_kind(self.ctx.db))
 
     def change_password(self) -> None:
         from transit_centre.ui.shell.change_password import ChangePasswordDialog

@@ -39,9 +39,9 @@ from transit_centre.ui.shelter.household_leaving import LeavingTogether
 from transit_centre.ui.common.widgets import EnumCombo, FieldErrors, date_edit, required
 
 
-
 def bed_text(slot: occupancy.BedSlot, room: str) -> str:
-    return _("Room {room} – bed {bed} ({kind})").format(room=room, bed=slot.label, kind=slot.kind.label)
+    """ "Chambre 3 – lit 3-A (Femmes)": the room's own name, never "Chambre Chambre 3"."""
+    return _("{room} – bed {bed} ({kind})").format(room=room, bed=slot.label, kind=slot.kind.label)
 
 
 def fill_free_beds(combo: QComboBox, ctx: UiContext, centre_id: uuid.UUID, *, none_text: str,
