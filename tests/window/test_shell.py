@@ -82,3 +82,49 @@ def test_qt_own_buttons_speak_the_window_language(qtbot):
     english = QDialogButtonBox(QDialogButtonBox.StandardButton.Yes)
     qtbot.addWidget(english)
     assert english.button(QDialogButtonBox.StandardButton.Yes).text().replace("&", "") == "Yes"
+
+
+def test_navigation_groups_icons_shortcuts_and_badges(qtbot, qsettings_isolated, db, accounts, centres):
+    """The bar lists the pages under their headings with an icon and Ctrl+1 … Ctrl+0; Ctrl+8 opens
+    the eighth page; the badges count what waits for this user (a grant to approve, an overdue
+    follow-up, an arrival today), read in the background."""
+    import datetime as dt
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence
+
+    from transit_centre.avrr import cash
+    from transit_centre.casework import followups
+    from transit_centre.enums import FollowUpKind, GrantKind
+    from transit_centre.registry.inputs import ResidentInput
+    from transit_centre.registry.residents import register_resident
+    from transit_centre.security.users import authenticate
+    from transit_centre.shelter import admission
+    from transit_centre.ui.shell.app import open_main_window
+    from transit_centre.ui.shell.navigation import BADGE_ROLE, KEY_ROLE, SHORTCUT_ROLE
+
+    manager = authenticate(db, "manager", PASSWORD, centres["GAO"])
+    resident = register_resident(db, manager, ResidentInput(first_name="Awa", last_name="Diarra", sex="F",
+                                                            estimated_age=30, nationality="ML"))
+    admission.check_in(db, manager, resident.id, centre_id=centres["GAO"])
+    cash.plan_grant(db, manager, cash.GrantInput(resident.id, GrantKind.EMERGENCY, 15_000))
+    followups.create_follow_up(db, manager, resident.id, kind=FollowUpKind.OTHER, title="Appeler la famille",
+                               due_date=dt.date.today() - dt.timedelta(days=2))
+    window = open_main_window(db, manager)
+    qtbot.addWidget(window)
+    bar = window.sidebar
+    rows = [bar.item(i) for i in range(bar.count())]
+    headings = [r.text() for r in rows if r.data(KEY_ROLE) is None]
+    assert headings == ["TRAVAIL QUOTIDIEN", "SERVICES", "RETOUR", "ADMINISTRATION"]
+    pages = [r for r in rows if r.data(KEY_ROLE)]
+    assert [r.data(SHORTCUT_ROLE) for r in pages][:3] == ["Ctrl+1", "Ctrl+2", "Ctrl+3"]
+    assert all(not r.icon().isNull() for r in pages)
+    assert not (rows[0].flags() & Qt.ItemFlag.ItemIsSelectable)  # a heading is not a page
+    qtbot.waitUntil(lambda: bar.badge("cash") == 1, timeout=10000)
+    assert bar.badge("dashboard") == 1 and bar.badge("residents") == 1
+    eighth = window.page_keys()[7]
+    action = window.findChild(type(window.actions()[0]), f"actionPage_{eighth}")
+    assert action.shortcut() == QKeySequence("Ctrl+8")
+    action.trigger()
+    assert bar.current_key() == eighth and window.current_page() is window.pages[eighth]
+    window.close()

@@ -1,7 +1,7 @@
 """Administration: users, centres, settings, flag types and distribution rules, audit log, backups, keys."""
 from transit_centre.i18n import N_
 from transit_centre.security.permissions import Permission
-from transit_centre.ui.common.page import PageSpec, allowed
+from transit_centre.ui.common.page import ADMINISTRATION, PageSpec, allowed
 
 ADMINISTRATION = PageSpec(
     "administration", N_("Administration"), "transit_centre.ui.admin.page:AdministrationPage",
@@ -13,4 +13,5 @@ ADMINISTRATION = PageSpec(
        "address and logo for printed documents, the inactivity lock and the backup folder. Audit log: "
        "every change, sign-in, print and export, filtered by user, record, action and dates. Backups: "
        "back up now, list the backups and restore one (it is checked first and the replaced database "
-       "is kept)."))
+       "is kept)."),
+    group=ADMINISTRATION)

@@ -20,6 +20,7 @@ from typing import ClassVar
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtWidgets import QLayout, QSplitter, QVBoxLayout, QWidget
 
+from transit_centre.i18n import N_
 from transit_centre.security.permissions import Actor, Permission
 from transit_centre.ui.common.context import UiContext
 
@@ -34,10 +35,18 @@ class PageSpec:
     factory: str  # "module:Class", imported when the page is first shown
     visible: Callable[[Actor], bool]
     help_text: str = ""  # marked with N_: the F1 help for this page
+    group: str = ""  # marked with N_: the heading the navigation bar lists it under
+    badge: str = ""  # the count of ``casework.attention.Attention`` shown beside it ("" for none)
 
     def load(self) -> type["Page"]:
         module, name = self.factory.split(":")
         return getattr(importlib.import_module(module), name)
+
+
+DAILY_WORK = N_("Daily work")
+SERVICES = N_("Services")
+RETURN = N_("Return")
+ADMINISTRATION = N_("Administration")
 
 
 def allowed(*permissions: Permission) -> Callable[[Actor], bool]:

@@ -1,7 +1,7 @@
 """The registry: the residents list, the registration form, a resident's file."""
 from transit_centre.i18n import N_
 from transit_centre.security.permissions import Permission
-from transit_centre.ui.common.page import PageSpec, allowed
+from transit_centre.ui.common.page import DAILY_WORK, PageSpec, allowed
 
 RESIDENTS = PageSpec(
     "residents", N_("Residents"), "transit_centre.ui.residents.page:ResidentsPage",
@@ -11,4 +11,5 @@ RESIDENTS = PageSpec(
        "by presence, sex, nationality, vulnerability or registration dates; click a column title to "
        "sort. Double-click a resident to open their file (biodata, photo, documents, vulnerabilities, "
        "household, timeline). New resident (Ctrl+N) opens the registration form; residents who look "
-       "like the same person are shown before saving so that nobody is registered twice."))
+       "like the same person are shown before saving so that nobody is registered twice."),
+    group=DAILY_WORK, badge="arrivals")

@@ -1,7 +1,7 @@
 """Assisted voluntary return: return cases and their steps, movements, reintegration."""
 from transit_centre.i18n import N_
 from transit_centre.security.permissions import Permission
-from transit_centre.ui.common.page import PageSpec, allowed
+from transit_centre.ui.common.page import RETURN, PageSpec, allowed
 
 RETURNS = PageSpec(
     "returns", N_("Returns"), "transit_centre.ui.returns.page:ReturnsPage", allowed(Permission.RETURN_READ),
@@ -10,7 +10,8 @@ RETURNS = PageSpec(
        "(and for travel documents the kind, number and expiry); fit-to-travel is taken from the medical "
        "record. A step can only be skipped with a reason. Put on hold, Resume and Cancel case keep the "
        "reason. An unaccompanied minor needs a best-interest / family tracing note (confidential) before "
-       "booking. Travel is booked by adding the case to a movement."))
+       "booking. Travel is booked by adding the case to a movement."),
+    group=RETURN)
 
 
 MOVEMENTS = PageSpec(
@@ -19,4 +20,5 @@ MOVEMENTS = PageSpec(
        "escorts. The readiness check lists the centre's return cases: ready ones (travel document and "
        "fit-to-travel valid on the departure date, minors' rules met) can be added; the others say what "
        "is missing. Mark departed checks the travellers out of the centre. The Manifest tab lists the "
-       "travellers with their document numbers and minor, escort and victim-of-trafficking flags."))
+       "travellers with their document numbers and minor, escort and victim-of-trafficking flags."),
+    group=RETURN)

@@ -1,15 +1,14 @@
-"""The main window: a sidebar of pages, menus and shortcuts, a status bar. It only assembles
-pages (``ui/shell/pages.py``); each page does its own work."""
+"""The main window: the navigation bar (pages grouped, with icons, Ctrl+1 … Ctrl+0 and count
+badges), menus and shortcuts, a status bar. It only assembles pages (``ui/shell/pages.py``);
+each page does its own work."""
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -22,9 +21,13 @@ from transit_centre.i18n import _
 from transit_centre.ui.common.context import UiContext
 from transit_centre.ui.common.errors import show_error
 from transit_centre.ui.common.page import Page, PageSpec
+from transit_centre.ui.common.operations import Latest
+from transit_centre.ui.shell.navigation import NavigationBar, shortcut_of
 from transit_centre.ui.shell.pages import PAGES
 
 log = logging.getLogger(__name__)
+
+BADGE_REFRESH_MS = 120_000
 
 
 def connection_kind(db) -> str:  # noqa: ANN001 - Database
@@ -48,19 +51,14 @@ class MainWindow(QMainWindow):
         self.specs: list[PageSpec] = [p for p in PAGES if p.visible(ctx.actor)]
         self.pages: dict[str, Page] = {}
 
-        self.sidebar = QListWidget()
-        self.sidebar.setObjectName("navigation")
-        self.sidebar.setMaximumWidth(220)
+        self.sidebar = NavigationBar(self.specs)
         self.stack = QStackedWidget()
         self.stack.setObjectName("pageStack")
         for spec in self.specs:
-            item = QListWidgetItem(_(spec.title))
-            item.setData(Qt.ItemDataRole.UserRole, spec.key)
-            self.sidebar.addItem(item)
             placeholder = QWidget()
             placeholder.setObjectName(f"pending_{spec.key}")
             self.stack.addWidget(placeholder)
-        self.sidebar.currentRowChanged.connect(self.show_page_at)
+        self.sidebar.page_chosen.connect(lambda key: self.show_page_at(self.page_keys().index(key)))
         splitter = QSplitter()
         splitter.setObjectName("mainSplitter")
         splitter.addWidget(self.sidebar)
@@ -73,18 +71,27 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._restore_geometry()
         if self.specs:
-            self.sidebar.setCurrentRow(0)
+            self.sidebar.select(self.specs[0].key)
+        # The badges: what waits for the user, read in the background now and every two minutes.
+        self.attention = Latest(self, owner=self)
+        self.badge_timer = QTimer(self)
+        self.badge_timer.setInterval(BADGE_REFRESH_MS)
+        self.badge_timer.timeout.connect(self.refresh_badges)
+        self.badge_timer.start()
+        QTimer.singleShot(0, self.refresh_badges)
 
     # -- pages ------------------------------------------------------------------------
     def page_keys(self) -> list[str]:
         return [s.key for s in self.specs]
 
     def show_page(self, key: str) -> Page | None:
-        for i, spec in enumerate(self.specs):
-            if spec.key == key:
-                self.sidebar.setCurrentRow(i)
-                return self.pages.get(key)
-        return None
+        if key not in self.page_keys():
+            return None
+        if self.sidebar.current_key() == key:
+            self.show_page_at(self.page_keys().index(key))
+        else:
+            self.sidebar.select(key)
+        return self.pages.get(key)
 
     def show_page_at(self, row: int) -> None:
         if row < 0:
@@ -106,8 +113,25 @@ class MainWindow(QMainWindow):
         self._page_shown(self.pages[spec.key])
 
     def current_page(self) -> Page | None:
-        row = self.sidebar.currentRow()
-        return self.pages.get(self.specs[row].key) if 0 <= row < len(self.specs) else None
+        key = self.sidebar.current_key()
+        return self.pages.get(key) if key else None
+
+    def current_spec(self) -> PageSpec | None:
+        key = self.sidebar.current_key()
+        return next((s for s in self.specs if s.key == key), None)
+
+    # -- badges ---------------------------------------------------------------------------
+    def refresh_badges(self) -> None:
+        from transit_centre.casework.attention import attention
+
+        db, actor = self.ctx.db, self.ctx.actor
+        self.attention.run(lambda: attention(db, actor), self._badges_arrived,
+                           lambda exc: log.info("badges not refreshed: %s", exc))
+
+    def _badges_arrived(self, counts) -> None:  # noqa: ANN001 - Attention
+        for spec in self.specs:
+            if spec.badge:
+                self.sidebar.set_badge(spec.key, getattr(counts, spec.badge, 0))
 
     def _call_page(self, method: str, offer: str | None = None, fallback_page: str | None = None) -> None:
         """F5, Ctrl+N, Ctrl+F, Ctrl+P on the current page; where the page does not ``offer`` it, on
@@ -124,6 +148,11 @@ class MainWindow(QMainWindow):
 
     def _page_shown(self, page: Page) -> None:
         self.print_action.setEnabled(page.offers_print)
+
+    def refresh(self) -> None:
+        """F5: the current page reads again, and so do the badges."""
+        self._call_page("refresh")
+        self.refresh_badges()
 
     # -- menus ------------------------------------------------------------------------
     def _action(self, text: str, name: str, shortcut: QKeySequence | str | None, slot) -> QAction:  # noqa: ANN001
@@ -149,8 +178,12 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self._action(_("&Find"), "actionFind", QKeySequence.StandardKey.Find,
                                          lambda: self._call_page("focus_search", "offers_search", "residents")))
         view_menu = bar.addMenu(_("&View"))
-        view_menu.addAction(self._action(_("&Refresh"), "actionRefresh", QKeySequence("F5"),
-                                         lambda: self._call_page("refresh")))
+        view_menu.addAction(self._action(_("&Refresh"), "actionRefresh", QKeySequence("F5"), self.refresh))
+        view_menu.addSeparator()
+        for position, spec in enumerate(self.specs):  # Ctrl+1 … Ctrl+0, as the navigation bar shows
+            shortcut = shortcut_of(position)
+            view_menu.addAction(self._action(_(spec.title), f"actionPage_{spec.key}", shortcut or None,
+                                             lambda _checked=False, key=spec.key: self.show_page(key)))
         settings_menu = bar.addMenu(_("&Settings"))
         lang_menu = settings_menu.addMenu(_("&Language"))
         for code, label in (("fr", "Français"), ("en", "English")):
@@ -184,8 +217,7 @@ class MainWindow(QMainWindow):
 
     # -- help, about, language ------------------------------------------------------
     def show_help(self) -> None:
-        row = self.sidebar.currentRow()
-        spec = self.specs[row] if 0 <= row < len(self.specs) else None
+        spec = self.current_spec()
         text = _(spec.help_text) if spec and spec.help_text else _(
             "Choose a screen in the list on the left. F5 refreshes, Ctrl+F searches, Ctrl+N registers "
             "a new resident, Ctrl+P prints.")

@@ -1,7 +1,7 @@
 """Beds: tonight's occupancy, check-in, moves, transfers, check-out, rooms, the roll-call."""
 from transit_centre.i18n import N_
 from transit_centre.security.permissions import Permission
-from transit_centre.ui.common.page import PageSpec, allowed
+from transit_centre.ui.common.page import DAILY_WORK, PageSpec, allowed
 
 SHELTER = PageSpec(
     "shelter", N_("Shelter"), "transit_centre.ui.shelter.page:ShelterPage", allowed(Permission.SHELTER_READ),
@@ -11,7 +11,8 @@ SHELTER = PageSpec(
        "another centre or check them out with a reason. A minor goes to a minors' bed, a woman to "
        "a women's or family bed: to choose otherwise, give the reason. Rooms and beds are added "
        "and retired with Rooms and beds (centre managers). Ctrl+F finds a resident or a bed in the "
-       "list; Night of shows another night; Bed-nights counts the nights of a period."))
+       "list; Night of shows another night; Bed-nights counts the nights of a period."),
+    group=DAILY_WORK)
 
 
 ROLL_CALL = PageSpec(
@@ -21,4 +22,5 @@ ROLL_CALL = PageSpec(
        "On the list, P or Space marks the selected resident present and A absent; the cursor "
        "moves to the next line. In the scan field, scan a badge or type a case number or a name "
        "and press Enter. Residents not seen for several days are listed at the bottom: check them "
-       "out as having left on their own only after checking."))
+       "out as having left on their own only after checking."),
+    group=DAILY_WORK)
