@@ -79,10 +79,16 @@ def translate(message: str, language: str) -> str:
 
 # --- formatting -------------------------------------------------------------------------
 
+# "short" is day/month/year in both languages: English's own short form (12/7/26) is read as
+# the 12th of July in Mali.
+SHORT_DATE = "dd/MM/yyyy"
+SHORT_DATETIME = "dd/MM/yyyy HH:mm"
+
+
 def format_date(value: dt.date | None, fmt: str = "medium", language: str | None = None) -> str:
     if value is None:
         return ""
-    return babel_dates.format_date(value, format=fmt, locale=language or _language)
+    return babel_dates.format_date(value, format=SHORT_DATE if fmt == "short" else fmt, locale=language or _language)
 
 
 def format_datetime(value: dt.datetime | None, fmt: str = "medium", language: str | None = None) -> str:
@@ -91,7 +97,8 @@ def format_datetime(value: dt.datetime | None, fmt: str = "medium", language: st
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
-    return babel_dates.format_datetime(value.astimezone(), format=fmt, locale=language or _language)
+    return babel_dates.format_datetime(value.astimezone(), format=SHORT_DATETIME if fmt == "short" else fmt,
+                                       locale=language or _language)
 
 
 def format_number(value: int | float | None, language: str | None = None) -> str:

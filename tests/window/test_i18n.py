@@ -88,3 +88,15 @@ def test_country_list_is_sorted_in_the_active_language():
     names = [name for _code, name in countries()]
     assert "Mali" in names and "Égypte" in names
     assert names.index("Égypte") < names.index("Fidji")  # É sorts with E, not after Z
+
+
+def test_short_dates_read_day_first_in_both_languages():
+    """On screen, a short date is day/month/year in English too: 12/7/26 would be read as 12 July."""
+    import datetime as dt
+
+    from transit_centre.i18n import format_date, format_datetime
+
+    day = dt.date(2026, 12, 7)
+    assert format_date(day, "short", "en") == format_date(day, "short", "fr") == "07/12/2026"
+    moment = dt.datetime(2026, 12, 7, 15, 4, tzinfo=dt.timezone.utc).astimezone().replace(hour=16, minute=13)
+    assert format_datetime(moment, "short", "en") == "07/12/2026 16:13"
