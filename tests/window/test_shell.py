@@ -128,3 +128,54 @@ def test_navigation_groups_icons_shortcuts_and_badges(qtbot, qsettings_isolated,
     action.trigger()
     assert bar.current_key() == eighth and window.current_page() is window.pages[eighth]
     window.close()
+
+
+def test_sign_out_and_switch_user(qtbot, qsettings_isolated, db, accounts, centres, monkeypatch):
+    """File > Sign out asks who is next: the next user gets their own window with their pages, the
+    first window closes; nobody signing in ends the application (the window closes)."""
+    from PySide6.QtWidgets import QDialog
+
+    from transit_centre.security.users import authenticate
+    from transit_centre.ui.shell import app as app_module
+    from transit_centre.ui.shell.login import LoginDialog
+
+    answers = iter([("admin", None), None])
+
+    def sign_in(dialog: LoginDialog) -> int:
+        answer = next(answers)
+        if answer is None:
+            return QDialog.DialogCode.Rejected
+        dialog.actor = authenticate(db, answer[0], PASSWORD, answer[1])
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(LoginDialog, "exec", sign_in)
+    session = app_module.WindowSession(db, None)
+    first = session.open(authenticate(db, "manager", PASSWORD, centres["GAO"]))
+    qtbot.addWidget(first)
+    assert first.ctx.actor.username == "manager"
+    first.findChild(type(first.actions()[0]), "actionSignOut").trigger()
+    second = session.window
+    qtbot.addWidget(second)
+    assert second is not first and not first.isVisible()
+    assert second.ctx.actor.username == "admin" and "Awa Diallo" in second.user_label.text()
+    second.sign_out()  # nobody signs in: the window closes
+    assert not second.isVisible()
+
+
+def test_switch_user_from_the_lock(qtbot, qsettings_isolated, db, accounts, centres, monkeypatch):
+    from PySide6.QtWidgets import QPushButton
+
+    from transit_centre.security.users import authenticate
+    from transit_centre.ui.shell.app import open_main_window
+    from transit_centre.ui.shell.session_lock import SessionLock
+
+    window = open_main_window(db, authenticate(db, "manager", PASSWORD, centres["GAO"]))
+    qtbot.addWidget(window)
+    signed_out = []
+    window.signed_out.connect(lambda: signed_out.append(True))
+    lock = SessionLock(window, db, window.ctx.actor, minutes=0)
+    window.session_lock = lock
+    lock.lock(force=True)
+    assert lock.is_locked
+    lock.dialog.findChild(QPushButton, "unlockSwitchUser").click()
+    assert signed_out and not lock.is_locked

@@ -64,6 +64,39 @@ def open_main_window(db, actor):  # noqa: ANN001, ANN201 - Database, Actor
     return window
 
 
+class WindowSession:
+    """The main window of whoever is signed in. File > Sign out (or Switch user on the lock)
+    hides it and asks who is next: the next user gets a window of their own, and the old one
+    closes; nobody signing in closes the application."""
+
+    def __init__(self, db, url: str | None) -> None:  # noqa: ANN001 - Database
+        self.db, self.url = db, url
+        self.window = None
+
+    def open(self, actor):  # noqa: ANN001, ANN201 - Actor -> MainWindow
+        from transit_centre.ui.shell.startup_checks import start_session
+
+        window = open_main_window(self.db, actor)
+        start_session(window, self.db, actor)  # inactivity lock, integrity check, daily automatic backup
+        window.signed_out.connect(self.switch_user)
+        self.window = window
+        return window
+
+    def switch_user(self) -> None:
+        from transit_centre.ui.shell.login import LoginDialog
+
+        old = self.window
+        old.hide()
+        login = LoginDialog(self.db, url=self.url)
+        if login.exec() == QDialog.DialogCode.Accepted and login.actor is not None:
+            self.db = login.db or self.db
+            self.open(login.actor)
+            old.close()
+            old.deleteLater()
+        else:
+            old.close()  # the last window: the application ends
+
+
 def _open_plain(database_url: str | None):  # noqa: ANN202 - Database, or an exit code
     """A database that opens without a password: PostgreSQL, or a SQLite file from before
     encryption. Returns the exit code instead when it cannot be used."""
@@ -157,11 +190,10 @@ def run(database_url: str | None = None) -> int:
         return 0
     db, actor = login.db, login.actor
     db = offer_encryption(db, actor)
-    window = open_main_window(db, actor)  # noqa: F841 - kept alive while the loop runs
-    from transit_centre.ui.shell.startup_checks import start_session
-
-    start_session(window, db, actor)  # inactivity lock, integrity check, daily automatic backup
+    session = WindowSession(db, database_url)
+    session.open(actor)  # kept alive while the loop runs
     code = app.exec()
+    db = session.db
     from transit_centre.storage.integrity import note_closed
     from transit_centre.ui.common.worker import shutdown
 

@@ -8,6 +8,7 @@ import logging
 from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -39,6 +40,7 @@ def connection_kind(db) -> str:  # noqa: ANN001 - Database
 
 class MainWindow(QMainWindow):
     language_changed = Signal(str)
+    signed_out = Signal()  # File > Sign out, or Switch user on the lock: the application asks who is next
 
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
@@ -173,6 +175,7 @@ class MainWindow(QMainWindow):
                                          lambda: self._call_page("print_current", "offers_print"))
         file_menu.addAction(self.print_action)
         file_menu.addSeparator()
+        file_menu.addAction(self._action(_("Sign &out / switch user…"), "actionSignOut", None, self.sign_out))
         file_menu.addAction(self._action(_("&Quit"), "actionQuit", QKeySequence("Ctrl+Q"), self.close))
         edit_menu = bar.addMenu(_("&Edit"))
         edit_menu.addAction(self._action(_("&Find"), "actionFind", QKeySequence.StandardKey.Find,
@@ -242,6 +245,20 @@ class MainWindow(QMainWindow):
         if self.ctx.actor.user_id is not None:
             ChangePasswordDialog(self.ctx.db, self.ctx.actor, parent=self).exec()
 
+    def sign_out(self) -> None:
+        """The user leaves: pages keep their layout, the window's dialogs close, the sign-in asks
+        who is next (``signed_out``); the window itself is closed by the application."""
+        lock = getattr(self, "session_lock", None)
+        if lock is not None:
+            lock.stop()
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
+        for page in self.pages.values():
+            page.save_state()
+        self.signing_out = True
+        self.signed_out.emit()
+
     def lock_now(self) -> None:
         lock = getattr(self, "session_lock", None)  # set by ui.startup_checks.start_session
         if lock is not None:
@@ -266,6 +283,9 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
+        lock = getattr(self, "session_lock", None)
+        if lock is not None:
+            lock.stop()
         settings = QSettings()
         settings.setValue("ui/geometry", self.saveGeometry())
         settings.setValue("ui/state", self.saveState())

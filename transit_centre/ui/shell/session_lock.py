@@ -37,6 +37,7 @@ class LockDialog(QDialog):
 
     unlocked = Signal()
     quit_requested = Signal()
+    switch_requested = Signal()
 
     def __init__(self, db, actor: Actor, parent: QWidget | None = None) -> None:  # noqa: ANN001
         super().__init__(parent, Qt.WindowType.Dialog | Qt.WindowType.CustomizeWindowHint
@@ -72,6 +73,10 @@ class LockDialog(QDialog):
         quit_button.setObjectName("unlockQuit")
         quit_button.setAutoDefault(False)
         quit_button.clicked.connect(self.quit_requested.emit)
+        switch = QPushButton(_("Switch user…"))
+        switch.setObjectName("unlockSwitchUser")
+        switch.setAutoDefault(False)
+        switch.clicked.connect(self.switch_requested.emit)
 
         box = QWidget()
         box.setMaximumWidth(420)
@@ -82,6 +87,7 @@ class LockDialog(QDialog):
         inner.addWidget(self.message)
         buttons = QHBoxLayout()
         buttons.addWidget(quit_button)
+        buttons.addWidget(switch)
         buttons.addStretch(1)
         buttons.addWidget(unlock)
         inner.addLayout(buttons)
@@ -163,6 +169,7 @@ class SessionLock(QObject):
         dialog = LockDialog(self.db, self.actor, self.window)
         dialog.unlocked.connect(self._unlocked)
         dialog.quit_requested.connect(self._quit)
+        dialog.switch_requested.connect(self._switch_user)
         geometry = self.window.frameGeometry() if self.window.isVisible() else None
         if geometry is not None and geometry.width() > 200:
             dialog.setGeometry(self.window.geometry())
@@ -182,12 +189,27 @@ class SessionLock(QObject):
             self.timer.start()
         self.unlocked.emit()
 
+    def _switch_user(self) -> None:
+        """Someone else takes the laptop: the lock ends and the window signs out (its forms close)."""
+        self.stop()
+        sign_out = getattr(self.window, "sign_out", None)
+        if sign_out is not None:
+            sign_out()
+
+    def stop(self) -> None:
+        """No more locking for this window (it is signed out or closing)."""
+        self.timer.stop()
+        self.enabled = False
+        QApplication.instance().removeEventFilter(self)
+        if self.dialog is not None:
+            self.dialog.unlocked.disconnect()
+            self.dialog.done(0)
+            self.dialog.deleteLater()
+            self.dialog = None
+
     def _quit(self) -> None:
         self.timer.stop()
         QApplication.instance().removeEventFilter(self)
         QApplication.closeAllWindows()
         QApplication.quit()
 
-    def stop(self) -> None:
-        self.timer.stop()
-        QApplication.instance().removeEventFilter(self)
