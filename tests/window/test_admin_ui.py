@@ -282,3 +282,35 @@ def test_backups_tab_on_postgresql_explains_pg_dump(qtbot, qsettings_isolated, m
     qtbot.addWidget(tab)
     assert "pg_dump" in tab.info.text() and not hasattr(tab, "backup_button")
     db.dispose()
+
+
+def test_the_audit_log_reads_in_words(qtbot, qsettings_isolated, db, admin, centres, make_actor):
+    """Who, when, which record by its name, which field, from what to what: no table names, ids or JSON."""
+    from transit_centre.enums import Sex
+    from transit_centre.i18n import _
+    from transit_centre.registry.inputs import ResidentInput
+    from transit_centre.registry.residents import register_resident
+
+    c = get_centre(db, admin, centres["GAO"])
+    update_centre(db, admin, c.id, name=c.name, town=c.town, region=c.region, capacity=77, kind=c.kind,
+                  active=c.active, expected_version=c.version)
+    manager = make_actor(Role.MANAGER)
+    view = register_resident(db, manager, ResidentInput(first_name="Aïssata", last_name="Traoré", sex=Sex.FEMALE,
+                                                        estimated_age=30, nationality="ML"))
+    page = _page(qtbot, db, admin)
+    tab = page.show_tab("audit")
+    wait_loaded(qtbot, tab.model)
+    texts = {tuple(tab.model.data(tab.model.index(r, c)) for c in range(tab.model.columnCount()))
+             for r in range(tab.model.rowCount())}
+    capacity = next(t for t in texts if t[4] == _("Capacity"))
+    assert capacity[3] == f"{_('Centre')} – {c.name} (GAO)" and capacity[6] == "77"
+    created = next(t for t in texts if view.case_number in t[3])
+    assert created[3] == f"{_('Resident')} – Traoré Aïssata ({view.case_number})"
+    leftovers = [value for t in texts for value in t[3:7]
+                 if "{" in (value or "") or any(name in (value or "") for name in ("first_name", "last_name", "True"))]
+    assert not leftovers, leftovers
+    row = next(r for r in range(tab.model.rowCount()) if tab.model.data(tab.model.index(r, 2)) == AuditAction.CREATE.label
+               and "Traoré" in tab.model.data(tab.model.index(r, 3)))
+    full = tab.model.data(tab.model.index(row, 6), Qt.ItemDataRole.ToolTipRole)
+    assert f"{_('First name')}: Aïssata" in full and f"{_('Last name')}: Traoré" in full
+    assert "search text" not in full and "centre id" not in full

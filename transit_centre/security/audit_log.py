@@ -15,7 +15,7 @@ from sqlalchemy import Select, func, select
 from transit_centre.common import as_uuid
 from transit_centre.db.base import Base
 from transit_centre.db.engine import Database
-from transit_centre.db.models import AuditEntry, Resident, User
+from transit_centre.db.models import AuditEntry, Centre, Receipt, Resident, ReturnCase, User
 from transit_centre.enums import AuditAction
 from transit_centre.errors import ValidationError
 from transit_centre.i18n import _
@@ -58,6 +58,7 @@ class AuditRow:
     new_value: str | None
     centre_id: uuid.UUID | None
     detail: str | None
+    record: str = ""  # the record in words: "Traoré Aïssata (GAO-2026-00042)", "Gao 1 (GAO)"…
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:
@@ -136,8 +137,35 @@ def audit_page(db: Database, actor: Actor, flt: AuditFilter | None = None, offse
     with db.transaction(actor, readonly=True) as s:
         query = _filtered(s, actor, flt, select(AuditEntry))
         query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).offset(offset).limit(limit)
+        entries = list(s.scalars(query))
+        names = _record_names(s, actor, entries)
         return [AuditRow(e.id, e.at, e.user_id, e.username, e.action, e.entity, e.entity_id, e.field,
-                         e.old_value, e.new_value, e.centre_id, e.detail) for e in s.scalars(query)]
+                         e.old_value, e.new_value, e.centre_id, e.detail, names.get((e.entity, e.entity_id), ""))
+                for e in entries]
+
+
+def _record_names(session, actor: Actor, entries: list[AuditEntry]) -> dict[tuple[str, uuid.UUID], str]:  # noqa: ANN001
+    """The records of a page in words, one query per kind: a resident's name and case number
+    (for those who may read residents), a centre, an account, a return case, a receipt."""
+    wanted: dict[str, set[uuid.UUID]] = {}
+    for e in entries:
+        if e.entity_id is not None:
+            wanted.setdefault(e.entity, set()).add(e.entity_id)
+    kinds = {
+        "centre": (Centre, lambda r: f"{r.name} ({r.code})"),
+        "app_user": (User, lambda r: f"{r.full_name} ({r.username})"),
+        "return_case": (ReturnCase, lambda r: r.case_reference),
+        "receipt": (Receipt, lambda r: r.number),
+    }
+    if actor.can(Permission.RESIDENT_READ):
+        kinds["resident"] = (Resident, lambda r: f"{r.last_name} {r.first_name} ({r.case_number})")
+    names: dict[tuple[str, uuid.UUID], str] = {}
+    for entity, (model, name) in kinds.items():
+        ids = sorted(wanted.get(entity, ()))
+        if ids:
+            for record in session.scalars(select(model).where(model.id.in_(ids))):
+                names[(entity, record.id)] = name(record)
+    return names
 
 
 def audit_count(db: Database, actor: Actor, flt: AuditFilter | None = None) -> int:

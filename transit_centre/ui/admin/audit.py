@@ -1,9 +1,13 @@
 """The audit log viewer (Administration > Audit log): filters and a lazily fetched table.
 
-The log grows with every change, so the model asks the service for one page at a time
-(``canFetchMore``/``fetchMore``) and never loads the whole table. Read-only by design.
+The log grows with every change, so the list reads one page at a time in the background and
+never loads the whole table. Read-only by design. It reads in words: the record's name (a
+resident's name and case number, a centre, an account), the field's label, a new record's
+fields one by one, yes and no.
 """
 from __future__ import annotations
+
+import json
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtWidgets import (
@@ -63,6 +67,56 @@ def entity_label(entity: str) -> str:
     return _(ENTITY_LABELS[entity]) if entity in ENTITY_LABELS else entity
 
 
+# The fields a manager meets most, in words; any other reads as its name with spaces.
+FIELD_LABELS: dict[str, str] = {
+    "first_name": N_("First name"), "last_name": N_("Last name"), "sex": N_("Sex"),
+    "date_of_birth": N_("Date of birth"), "dob_estimated": N_("Date of birth estimated"),
+    "nationality": N_("Nationality"), "phone": N_("Phone"), "case_number": N_("Case number"),
+    "household_id": N_("Household"), "household_role": N_("Role in the household"), "status": N_("Status"),
+    "name": N_("Name"), "town": N_("Town"), "region": N_("Region"), "capacity": N_("Capacity"), "kind": N_("Kind"),
+    "active": N_("Active"), "code": N_("Code"), "amount": N_("Amount"), "approved_amount": N_("Approved amount"),
+    "planned_on": N_("Planned on"), "note": N_("Note"), "reason": N_("Reason"), "bed_id": N_("Bed"),
+    "arrival_date": N_("Arrival date"), "departure_date": N_("Departure date"), "departure_reason": N_("Reason for leaving"),
+    "due_date": N_("Due date"), "owner_id": N_("Owner"), "title": N_("Task"), "rule": N_("Made by the rule"),
+    "full_name": N_("Full name"), "username": N_("User name"), "language": N_("Language"), "roles": N_("Roles"),
+    "must_change_password": N_("Must change the password"), "returnee_group": N_("Returnee group"),
+    "destination_country": N_("Destination country"), "destination_region": N_("Region of return"),
+    "best_interest_note": N_("Best-interest note"), "value": N_("Value"),
+}
+
+
+def field_label(field: str | None) -> str:
+    if not field:
+        return ""
+    return _(FIELD_LABELS[field]) if field in FIELD_LABELS else field.replace("_", " ")
+
+
+def _internal(field: str) -> bool:
+    """Columns kept for the machine (links, search keys, versions): not shown in a new record's words."""
+    return field.endswith(("_id", "_folded")) or field in ("id", "search_text", "version")
+
+
+def in_words(value: str | None) -> str:
+    """A stored value as a manager reads it: the fields of a new record one by one ("Name: Gao 1;
+    Capacity: 40"), yes and no for true and false; other values as they are."""
+    if not value:
+        return ""
+    text = value.strip()
+    if text.startswith("{") and text.endswith("}"):
+        try:
+            record = json.loads(text)
+        except ValueError:
+            return value
+        if isinstance(record, dict):
+            return "; ".join(f"{field_label(k)}: {in_words(str(v))}" for k, v in record.items()
+                             if v not in (None, "") and not _internal(k))
+    if text in ("True", "true"):
+        return _("yes")
+    if text in ("False", "false"):
+        return _("no")
+    return value
+
+
 def _cut(value: str | None) -> str:
     value = value or ""
     return value if len(value) <= 120 else value[:117] + "…"
@@ -72,10 +126,11 @@ AUDIT_COLUMNS: list[Column[AuditRow]] = [
     Column("at", N_("When"), lambda r: format_datetime(r.at, "short")),
     Column("user", N_("User"), lambda r: r.username),
     Column("action", N_("Action"), lambda r: r.action.label),
-    Column("entity", N_("Record"), lambda r: entity_label(r.entity), tooltip=lambda r: f"{r.entity} {r.entity_id or ''}"),
-    Column("field", N_("Field"), lambda r: r.field or ""),
-    Column("old", N_("Old value"), lambda r: _cut(r.old_value), tooltip=lambda r: r.old_value),
-    Column("new", N_("New value"), lambda r: _cut(r.new_value), tooltip=lambda r: r.new_value),
+    Column("entity", N_("Record"), lambda r: " – ".join(x for x in (entity_label(r.entity), r.record) if x),
+           tooltip=lambda r: f"{entity_label(r.entity)} {r.record or r.entity_id or ''}"),
+    Column("field", N_("Field"), lambda r: field_label(r.field)),
+    Column("old", N_("Old value"), lambda r: _cut(in_words(r.old_value)), tooltip=lambda r: in_words(r.old_value)),
+    Column("new", N_("New value"), lambda r: _cut(in_words(r.new_value)), tooltip=lambda r: in_words(r.new_value)),
     Column("detail", N_("Detail"), lambda r: _cut(r.detail), tooltip=lambda r: r.detail),
 ]
 
@@ -224,14 +279,15 @@ class AuditViewer(QWidget):
         if r is None:
             self.detail.clear()
             return
+        record = " ".join(x for x in (entity_label(r.entity), r.record, f"[{r.entity_id}]" if r.entity_id else "") if x)
         lines = [f"{format_datetime(r.at)} – {r.username} – {r.action.label}",
-                 _("Record: {entity} {id}").format(entity=entity_label(r.entity), id=r.entity_id or "")]
+                 _("Record: {entity} {id}").format(entity=record, id="").strip()]
         if r.field:
-            lines.append(_("Field: {field}").format(field=r.field))
+            lines.append(_("Field: {field}").format(field=field_label(r.field)))
         if r.old_value is not None:
-            lines.append(_("Old value: {value}").format(value=r.old_value))
+            lines.append(_("Old value: {value}").format(value=in_words(r.old_value)))
         if r.new_value is not None:
-            lines.append(_("New value: {value}").format(value=r.new_value))
+            lines.append(_("New value: {value}").format(value=in_words(r.new_value)))
         if r.detail:
             lines.append(_("Detail: {value}").format(value=r.detail))
         self.detail.setPlainText("\n".join(lines))
