@@ -8,7 +8,7 @@ from transit_centre.avrr import cases as C
 from transit_centre.avrr import movements as M
 from transit_centre.common import fold
 from transit_centre.db.models import IdentityDocument, Resident, ServiceRecord, Stay, User, Vulnerability
-from transit_centre.enums import DocumentKind, MovementMode, ReturnStep, ReturnType, Role, ServiceKind, Sex, VulnerabilityKind
+from transit_centre.enums import DocumentKind, MovementMode, ReturnStep, ReturnType, Role, ServiceKind, Sex
 from transit_centre.registry.text import search_text
 from transit_centre.security.permissions import Actor
 

@@ -101,7 +101,7 @@ def test_navigation_groups_icons_shortcuts_and_badges(qtbot, qsettings_isolated,
     from transit_centre.security.users import authenticate
     from transit_centre.shelter import admission
     from transit_centre.ui.shell.app import open_main_window
-    from transit_centre.ui.shell.navigation import BADGE_ROLE, KEY_ROLE, SHORTCUT_ROLE
+    from transit_centre.ui.shell.navigation import KEY_ROLE, SHORTCUT_ROLE
 
     manager = authenticate(db, "manager", PASSWORD, centres["GAO"])
     resident = register_resident(db, manager, ResidentInput(first_name="Awa", last_name="Diarra", sex="F",
