@@ -314,3 +314,23 @@ def test_the_audit_log_reads_in_words(qtbot, qsettings_isolated, db, admin, cent
     full = tab.model.data(tab.model.index(row, 6), Qt.ItemDataRole.ToolTipRole)
     assert f"{_('First name')}: Aïssata" in full and f"{_('Last name')}: Traoré" in full
     assert "search text" not in full and "centre id" not in full
+
+
+def test_every_setting_has_a_label_in_words(qtbot, qsettings_isolated, db, admin):
+    """No raw key (``grant.default.transport``) as a label on the settings screen, in either language."""
+    from PySide6.QtWidgets import QFormLayout, QLabel
+
+    from transit_centre.db.settings import DEFAULTS
+    from transit_centre.i18n import set_language
+    from transit_centre.ui.admin.settings import SETTING_LABELS
+
+    assert set(DEFAULTS) <= set(SETTING_LABELS)
+    for language in ("fr", "en"):
+        set_language(language)
+        page = _page(qtbot, db, admin)
+        tab = page.show_tab("settings")
+        form = tab.findChild(QFormLayout)
+        labels = [form.itemAt(r, QFormLayout.ItemRole.LabelRole).widget().text() for r in range(form.rowCount())
+                  if form.itemAt(r, QFormLayout.ItemRole.LabelRole) is not None
+                  and isinstance(form.itemAt(r, QFormLayout.ItemRole.LabelRole).widget(), QLabel)]
+        assert labels and not [text for text in labels if text in DEFAULTS or "." in text.split(" ")[0]], labels

@@ -41,6 +41,15 @@ SETTING_LABELS: dict[str, str] = {
     "site.centre_code": N_("Centre of this computer (code)"),
     "records.backdate_days": N_("Services, returns, grants and reintegration may be dated this many days back "
                                 "(entered after the fact, audited as back-dated)"),
+    "organisation.phone": N_("Office telephone (on the letters shown to officials)"),
+    "organisation.email": N_("Office e-mail (on the letters shown to officials)"),
+    "badge.validity_days": N_("A resident card is valid this many days after it is printed"),
+    "rollcall.absent_days": N_("Roll-call: list residents not seen for this many days"),
+    "security.hq_public_key": N_("Headquarters' public key (monthly exports are encrypted for it)"),
+    "grant.default.pocket_money": N_("Default amount of pocket money at departure (XOF)"),
+    "grant.default.transport": N_("Default amount of a transport grant (XOF)"),
+    "grant.default.reintegration": N_("Default amount of a reintegration grant (XOF)"),
+    "grant.default.emergency": N_("Default amount of an emergency grant (XOF)"),
 }
 
 
