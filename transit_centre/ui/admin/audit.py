@@ -257,9 +257,9 @@ class AuditViewer(QWidget):
         self.audit_filter = self.current_filter()
         self.model.reload()
 
-    def _loaded(self) -> None:
+    def _loaded(self, first: bool) -> None:
         self.count.setText(ngettext("{n} entry", "{n} entries", self.total).format(n=format_number(self.total)))
-        if len(self.model.rows) <= PAGE_SIZE:
+        if first:  # a new filter: the entry shown below may no longer be listed
             self.detail.clear()
 
     def _list_failed(self, exc: BaseException) -> None:

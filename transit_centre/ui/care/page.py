@@ -273,7 +273,7 @@ class RecentTab(QWidget):
                                           include_voided=self.voided.isChecked())
         self.model.reload()
 
-    def _loaded(self) -> None:
+    def _loaded(self, _first: bool) -> None:
         if self.ctx.centre_id is None:
             self.count.setText(_("Choose a centre to see its services."))
         else:

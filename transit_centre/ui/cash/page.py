@@ -35,7 +35,7 @@ from transit_centre.ui.common.form_dialog import FormDialog
 from transit_centre.ui.common.page import Page
 from transit_centre.ui.common.errors import show_error
 from transit_centre.ui.common.print_preview import choose_and_print, print_button, print_document, print_receipts_of_day
-from transit_centre.ui.common.widgets import EnumCombo, date_edit, required
+from transit_centre.ui.common.widgets import ADVICE_STYLE, EnumCombo, date_edit, required
 
 
 def _amount_box(value: int = 0) -> QSpinBox:
@@ -147,7 +147,7 @@ class DisburseDialog(FormDialog):
                                    "signs the receipt.").format(name=grant.resident_name))
         self.minor_note.setObjectName("disburseMinorNote")
         self.minor_note.setWordWrap(True)
-        self.minor_note.setStyleSheet("background: #fff3cd; border: 1px solid #e0c36c; padding: 6px;")
+        self.minor_note.setStyleSheet(ADVICE_STYLE)
         self.form.addRow(self.minor_note)
         self.recipient = QComboBox()
         self.recipient.setObjectName("disburseRecipient")

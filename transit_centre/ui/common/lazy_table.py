@@ -8,7 +8,8 @@ on screen, and a reload that is superseded (the user typed another letter) is dr
 ever loads a whole table.
 
 Columns are named (``Column.key``): code asks ``model.column("case_number")``, never a number.
-``loaded`` is emitted after each page arrives, ``failed`` when a page could not be read (the
+``loaded(first)`` is emitted after each page arrives (``first``: a reload's first page replaced
+the rows), ``failed`` when a page could not be read (the
 error has been shown to the user by the one handler unless ``on_error`` was given).
 """
 from __future__ import annotations
@@ -41,7 +42,7 @@ class Column(Generic[R]):
 
 
 class LazyTableModel(QAbstractTableModel, Generic[R]):
-    loaded = Signal()
+    loaded = Signal(bool)  # True: a new first page replaced the rows; False: a page was appended
     failed = Signal(object)
 
     def __init__(self, columns: Sequence[Column[R]], fetch: Callable[[int, int, str | None, bool], list[R]], *,
@@ -60,7 +61,6 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         self.complete = True
         self.loading = False
         self._pages = Latest(parent, owner=self)  # one reading at a time; a reload supersedes it
-        self._keep_parent = parent
 
     # -- reading ----------------------------------------------------------------------------
     def reload(self) -> None:
@@ -93,7 +93,7 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
             self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
             self.rows.extend(rows)
             self.endInsertRows()
-        self.loaded.emit()
+        self.loaded.emit(replace)
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False
@@ -103,7 +103,7 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         else:
             from transit_centre.ui.common.errors import show_error
 
-            show_error(self._keep_parent, exc)
+            show_error(self._pages.parent, exc)
         self.failed.emit(exc)
 
     # -- what the view asks ------------------------------------------------------------------

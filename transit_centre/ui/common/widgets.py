@@ -23,6 +23,8 @@ from transit_centre.i18n import _, countries
 from transit_centre.enums import LabelledEnum
 
 ERROR_STYLE = "color: #b00020;"
+# A note that a rule applies here (a minor's money, a flag's advice): read before going on.
+ADVICE_STYLE = "background: #fff3cd; border: 1px solid #e0c36c; padding: 6px;"
 
 
 class FieldErrors:

@@ -231,10 +231,10 @@ class ResidentsPage(Page):
         self.counts.cancel()
         self.model.reload()
 
-    def _page_arrived(self) -> None:
+    def _page_arrived(self, first: bool) -> None:
         if self.model.complete:
             self._show_count(len(self.model.rows))
-        elif len(self.model.rows) <= PAGE_SIZE:  # a new first page: count in the background when typing pauses
+        elif first:  # a new first page: count in the background when typing pauses
             self.count_label.setText(_("{n}+ residents").format(n=format_number(len(self.model.rows))))
             self.count_timer.start()
 

@@ -404,7 +404,7 @@ class ReturnsPage(Page):
         self.case_filter = self._filter()
         self.model.reload()
 
-    def _list_loaded(self) -> None:
+    def _list_loaded(self, _first: bool) -> None:
         if self.pending_case is not None:
             case_id, self.pending_case = self.pending_case, None
             self.select_case(case_id)

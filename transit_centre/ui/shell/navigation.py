@@ -35,6 +35,13 @@ def shortcut_of(position: int) -> str:
     return f"Ctrl+{(position + 1) % 10}" if position < 10 else ""
 
 
+def _tooltip(item: QListWidgetItem) -> None:
+    """The page, its shortcut and its badge in words: "Cash (Ctrl+8) – 3 waiting"."""
+    shortcut, count = item.data(SHORTCUT_ROLE), int(item.data(BADGE_ROLE) or 0)
+    page = f"{item.text()} ({shortcut})" if shortcut else item.text()
+    item.setToolTip(f"{page} – " + _("{n} waiting").format(n=format_number(count)) if count > 0 else page)
+
+
 class _Delegate(QStyledItemDelegate):
     """Draws the shortcut (grey, on the right) and the badge (a count in a red pill) of a page."""
 
@@ -104,7 +111,7 @@ class NavigationBar(QListWidget):
             item.setData(KEY_ROLE, spec.key)
             shortcut = shortcut_of(position)
             item.setData(SHORTCUT_ROLE, shortcut)
-            item.setToolTip(f"{_(spec.title)} ({shortcut})" if shortcut else _(spec.title))
+            _tooltip(item)
             self._rows[spec.key] = self.count()
             self.addItem(item)
         self.currentItemChanged.connect(self._changed)
@@ -133,10 +140,7 @@ class NavigationBar(QListWidget):
         if row is not None:
             item = self.item(row)
             item.setData(BADGE_ROLE, max(int(count), 0))
-            title = item.text()
-            shortcut = item.data(SHORTCUT_ROLE)
-            waiting = _("{n} waiting").format(n=format_number(count)) if count > 0 else ""
-            item.setToolTip(" – ".join(x for x in (f"{title} ({shortcut})" if shortcut else title, waiting) if x))
+            _tooltip(item)
 
     def badge(self, key: str) -> int:
         row = self._rows.get(key)

@@ -36,7 +36,7 @@ from transit_centre.ui.common.tables import RowTable
 from transit_centre.ui.common.form_dialog import FormDialog
 from transit_centre.ui.common.resident_picker import Choice, ResidentPicker, resident_search
 from transit_centre.ui.shelter.household_leaving import LeavingTogether
-from transit_centre.ui.common.widgets import EnumCombo, FieldErrors, date_edit, required
+from transit_centre.ui.common.widgets import ADVICE_STYLE, EnumCombo, FieldErrors, date_edit, required
 
 
 def bed_text(slot: occupancy.BedSlot, room: str) -> str:
@@ -74,7 +74,7 @@ class _ServiceDialog(FormDialog):
         self.advice = QLabel()
         self.advice.setObjectName("flagAdvice")
         self.advice.setWordWrap(True)
-        self.advice.setStyleSheet("background: #fff3cd; border: 1px solid #e0c36c; padding: 6px;")
+        self.advice.setStyleSheet(ADVICE_STYLE)
         self.advice.hide()
         self.extras.addWidget(self.advice)
 
