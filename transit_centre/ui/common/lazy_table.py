@@ -8,6 +8,8 @@ on screen, and a reload that is superseded (the user typed another letter) is dr
 ever loads a whole table.
 
 Columns are named (``Column.key``): code asks ``model.column("case_number")``, never a number.
+``LazyTable`` is the one view of such a model: whole rows, columns that fit their first page of
+content until the user sizes them, then the user's widths, order and sort kept per user.
 ``loaded(first)`` is emitted after each page arrives (``first``: a reload's first page replaced
 the rows), ``failed`` when a page could not be read (the
 error has been shown to the user by the one handler unless ``on_error`` was given).
@@ -19,9 +21,10 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from transit_centre.i18n import _
+from transit_centre.ui.common import memory
 from transit_centre.ui.common.operations import Latest
 
 R = TypeVar("R")
@@ -58,6 +61,7 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         self._id_of = id_of
         self._on_error = on_error
         self.rows: list[R] = []
+        self.whole_text_tips: set[int] = set()  # columns whose cells show their whole text on hover
         self.complete = True
         self.loading = False
         self._pages = Latest(parent, owner=self)  # one reading at a time; a reload supersedes it
@@ -154,6 +158,8 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
             return column.foreground(row)
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
             return column.tooltip(row)
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() in self.whole_text_tips:
+            return column.text(row) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -165,3 +171,114 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
             return
         self.sort_key, self.descending = key, order == Qt.SortOrder.DescendingOrder
         self.reload()
+
+
+MAX_FIT = 360  # a column fitted to its content is at most this wide (px)
+LONG_TEXT = 150  # a column wider than this, fitted, holds long text: it gives up room first
+
+
+class LazyTable(QTableView):
+    fitted = Signal()  # the columns were fitted to the first rows (not after the user sized them)
+
+    """The view of a ``LazyTableModel``. ``stretch``: the column (key) that takes the free width
+    (its cells show their whole text on hover, for when the room runs out); None: the last one.
+    The other columns fit their header and the first page of rows, at most ``MAX_FIT`` px, until
+    the user sizes one: from then on the user's layout is kept, per user, under ``name``.
+    ``sortable``: a click on a column title sorts (by the service) and the sort is kept too."""
+
+    def __init__(self, name: str, model: LazyTableModel, *, stretch: str | None = None, sortable: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setModel(model)
+        self.lazy_model = model
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.stretch = model.column(stretch) if stretch else len(model.columns) - 1
+        if stretch:
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(self.stretch, QHeaderView.ResizeMode.Stretch)
+        else:
+            header.setStretchLastSection(True)
+        model.whole_text_tips.add(self.stretch)
+        if sortable:
+            header.setSectionsClickable(True)
+            header.setSortIndicatorShown(True)
+        self.user_sized = memory.remember_header(header, f"lists/{name}")
+        if sortable:
+            column = header.sortIndicatorSection()
+            if self.user_sized and 0 <= column < len(model.columns) and model.columns[column].sort_key:
+                model.sort_key = model.columns[column].sort_key
+                model.descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+            else:  # the model's own order
+                keys = [c.sort_key for c in model.columns]
+                column = keys.index(model.sort_key) if model.sort_key in keys else 0
+                order = Qt.SortOrder.DescendingOrder if model.descending else Qt.SortOrder.AscendingOrder
+                with memory.fitting(header):
+                    header.setSortIndicator(column, order)
+            header.sortIndicatorChanged.connect(self._sort_changed)
+        self._fitted = self.user_sized
+        model.loaded.connect(self._fit)
+
+    def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+        model = self.lazy_model
+        if model.columns[column].sort_key is None:  # this column does not sort: back to the last one
+            keys = [c.sort_key for c in model.columns]
+            back = keys.index(model.sort_key) if model.sort_key in keys else 0
+            header = self.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(back, Qt.SortOrder.DescendingOrder if model.descending
+                                    else Qt.SortOrder.AscendingOrder)
+            header.blockSignals(False)
+            return
+        model.sort(column, order)
+
+    def fit_columns(self) -> None:
+        """The columns as wide as their title and the rows loaded (not the stretching one), at
+        most ``MAX_FIT``."""
+        with memory.fitting(self.horizontalHeader()) as header:
+            for column in range(header.count()):
+                if column != self.stretch and not self.isColumnHidden(column):
+                    self.resizeColumnToContents(column)
+                    if header.sectionSize(column) > MAX_FIT:  # the room ran out: whole text on hover
+                        header.resizeSection(column, MAX_FIT)
+                        self.lazy_model.whole_text_tips.add(column)
+
+    def share_room(self) -> None:
+        """When the fitted columns need more than the list's width, the long-text columns give
+        up their surplus (their cells then show the whole text on hover)."""
+        model = self.lazy_model
+        with memory.fitting(self.horizontalHeader()) as header:
+            shown = [c for c in range(header.count()) if not self.isColumnHidden(c)]
+            room = self.viewport().width()
+            excess = sum(header.sectionSize(c) for c in shown if c != self.stretch) + LONG_TEXT - room
+            long_columns = [c for c in shown if c != self.stretch and header.sectionSize(c) > LONG_TEXT]
+            surplus = sum(header.sectionSize(c) - LONG_TEXT for c in long_columns)
+            if excess > 0 and surplus > 0:
+                share = min(1.0, excess / surplus)
+                for column in long_columns:
+                    size = header.sectionSize(column)
+                    header.resizeSection(column, size - int((size - LONG_TEXT) * share))
+                    model.whole_text_tips.add(column)
+
+    def needed_width(self) -> int:
+        """The width the list needs to show every column fitted (frame and scroll bar included)."""
+        header = self.horizontalHeader()
+        columns = sum(header.sectionSize(c) for c in range(header.count()) if not self.isColumnHidden(c))
+        if self.stretch >= 0 and not self.isColumnHidden(self.stretch):
+            columns += max(0, self.sizeHintForColumn(self.stretch) - header.sectionSize(self.stretch))
+        return columns + 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width() + 2
+
+    def _fit(self, first: bool) -> None:
+        if first and not self._fitted and self.lazy_model.rows:
+            self._fitted = True
+            self.fit_columns()
+            self.fitted.emit()  # the page may widen the list to its columns first
+            self.share_room()

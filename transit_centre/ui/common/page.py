@@ -17,15 +17,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLayout, QSplitter, QVBoxLayout, QWidget
 
+from transit_centre.ui.common import memory
+from transit_centre.ui.common.lazy_table import LazyTable
 from transit_centre.i18n import N_
 from transit_centre.security.permissions import Actor, Permission
 from transit_centre.ui.common.context import UiContext
 
 
 LIST_MIN_WIDTH = 280  # pixels: the list pane of a page never shrinks below a readable line
+
+
+def _list_to_content(splitter: QSplitter, listing: "LazyTable", detail: QWidget) -> None:
+    total = sum(splitter.sizes())
+    if total <= 0:
+        return
+    room = total - max(detail.minimumSizeHint().width(), 0)
+    width = max(LIST_MIN_WIDTH, min(listing.needed_width(), room))
+    splitter.setSizes([width, total - width])
 
 
 @dataclass(frozen=True)
@@ -96,12 +107,11 @@ class Page(QWidget):
         splitter.addWidget(detail)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes(list(sizes))
-        key = state_key or f"pages/{name}/splitter"
-        state = QSettings().value(key)
-        if isinstance(state, QByteArray):
-            splitter.restoreState(state)
-        splitter.splitterMoved.connect(lambda *_a: QSettings().setValue(key, splitter.saveState()))
+        restored = memory.remember_splitter(splitter, state_key or f"pages/{name}", list(sizes))
+        if not restored and isinstance(listing, LazyTable):
+            # Until the user moves the handle: the list as wide as its columns need, the detail
+            # pane keeping the width its own content needs.
+            listing.fitted.connect(lambda: _list_to_content(splitter, listing, detail))
         layout = QVBoxLayout(self)
         if isinstance(filters, QLayout):
             layout.addLayout(filters)

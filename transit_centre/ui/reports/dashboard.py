@@ -6,31 +6,34 @@ loaded off the GUI thread.
 """
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import QMargins, QPointF, QRectF, Qt
+from PySide6.QtGui import QCursor, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTabWidget,
     QTableWidget,
-    QTableWidgetItem,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
+from transit_centre.ui.common import theme
 from transit_centre.casework import followups
 from transit_centre.enums import GrantKind, ReturnStep, ServiceKind
 from transit_centre.i18n import _, format_date, format_number, format_percent, format_xof
@@ -43,22 +46,13 @@ from transit_centre.ui.common.operations import run_op
 
 
 
-def _fill(table: QTableWidget, rows: list[tuple], *, figures: bool = True) -> None:
+def _fill(table: RowTable, rows: list[tuple], *, figures: bool = True) -> None:
     """Rows of text; with ``figures`` the columns after the first are right-aligned numbers."""
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            item = QTableWidgetItem(str(value))
-            if c > 0 and figures:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            table.setItem(r, c, item)
-    table.resizeColumnsToContents()
-    header = table.horizontalHeader()
+    table.set_rows([(None, [str(v) for v in row], None) for row in rows])
     if figures:
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    else:  # the task's text takes the room in the follow-up lists
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for r in range(table.rowCount()):
+            for c in range(1, table.columnCount()):
+                table.item(r, c).setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def _value_axis(top: int) -> QValueAxis:
@@ -69,6 +63,49 @@ def _value_axis(top: int) -> QValueAxis:
     axis.setRange(0, step * 4)
     axis.setTickCount(5)
     return axis
+
+
+class WeekAxis(QCategoryAxis):
+    """The weeks under the line chart, as dd/MM of each Monday. When the chart is too narrow for
+    every date, every second (or third…) week is labelled, never a date cut to « 2… »."""
+
+    def __init__(self, mondays: list, chart: QChart) -> None:  # noqa: ANN001 - dates
+        super().__init__()
+        self.dates = [format_date(day, "dd/MM") for day in mondays]
+        self.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        self.setRange(-0.5, len(self.dates) - 0.5)
+        self.setGridLineVisible(False)
+        self.step = 0
+        chart.plotAreaChanged.connect(self._fit)
+        self._fit(QRectF(0, 0, 600, 200))
+
+    def _fit(self, area: QRectF) -> None:
+        if not self.dates:
+            return
+        width = QFontMetrics(self.labelsFont()).horizontalAdvance("00/00") + 10
+        room = max(area.width(), 1) / len(self.dates)
+        step = max(1, math.ceil(width / room))
+        if step == self.step:
+            return
+        self.step = step
+        for label in list(self.categoriesLabels()):
+            self.remove(label)
+        last = len(self.dates) - 1  # the current week is always labelled
+        for i in range(last % step, last + 1, step):
+            self.append(self.dates[i], i)
+
+
+def _chart() -> QChart:
+    """A chart in the window's colours (light or dark)."""
+    chart = QChart()
+    dark = theme.current().key == "dark"
+    chart.setTheme(QChart.ChartTheme.ChartThemeDark if dark else QChart.ChartTheme.ChartThemeLight)
+    chart.setBackgroundBrush(theme.brush("base"))
+    return chart
+
+
+def _hover_tip(text: str) -> None:
+    QToolTip.showText(QCursor.pos(), text)
 
 
 def _label(enum_cls, value: str) -> str:  # noqa: ANN001
@@ -108,6 +145,8 @@ class DashboardPage(Page):
         self.services = RowTable("servicesTable", [_("Service"), _("Records"), _("Quantity"), _("People served")], stretch=0)
         self.pipeline = RowTable("pipelineTable", [_("Last step done"), _("Cases")], stretch=0)
         self.cash = RowTable("cashTable", [_("Grant kind"), _("People"), _("Amount")], stretch=0)
+        for table in (self.services, self.pipeline, self.cash):
+            table.horizontalHeader().setStretchLastSection(False)
         self.summary = QLabel()
         self.summary.setObjectName("monthSummary")
         self.summary.setWordWrap(True)
@@ -122,15 +161,11 @@ class DashboardPage(Page):
         month_layout.addWidget(self.services)
         self.month_group = self._box(_("This month"), month_box)
         grid.addWidget(self.month_group, 1, 0)
-        side = QWidget()
-        side_layout = QHBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self._box(_("Returns in the pipeline"), self.pipeline))
-        side_layout.addWidget(self._box(_("Cash disbursed this month"), self.cash))
-        grid.addWidget(side, 1, 1)
+        grid.addWidget(self._box(_("Returns in the pipeline"), self.pipeline), 1, 1)
         # Follow-ups: the user's own open tasks, and every overdue task of the centre.
-        self.my_tasks = RowTable("myTasksTable", [_("Due date"), _("Resident"), _("Task")], stretch=0)
-        self.overdue_tasks = RowTable("overdueTasksTable", [_("Due date"), _("Resident"), _("Task"), _("Owner")], stretch=0)
+        self.my_tasks = RowTable("myTasksTable", [_("Due date"), _("Resident"), _("Task")], stretch=2)
+        self.overdue_tasks = RowTable("overdueTasksTable", [_("Due date"), _("Resident"), _("Task"), _("Owner")],
+                                      stretch=2)
         self.task_tabs = QTabWidget()
         self.task_tabs.setObjectName("taskTabs")
         self.task_tabs.addTab(self.my_tasks, _("My tasks"))
@@ -139,7 +174,12 @@ class DashboardPage(Page):
             table.doubleClicked.connect(lambda index, t=table: self.open_resident(t, index.row()))
         self.tasks_box = self._box(_("Follow-ups"), self.task_tabs)
         self.tasks_box.setVisible(ctx.actor.can(Permission.RESIDENT_READ))
-        grid.addWidget(self.tasks_box, 2, 0, 1, 2)
+        cash_box = self._box(_("Cash disbursed this month"), self.cash)
+        if ctx.actor.can(Permission.RESIDENT_READ):
+            grid.addWidget(self.tasks_box, 2, 0)
+            grid.addWidget(cash_box, 2, 1)
+        else:
+            grid.addWidget(cash_box, 2, 0, 1, 2)
         grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 2)
         grid.setRowStretch(2, 2)
@@ -184,7 +224,7 @@ class DashboardPage(Page):
         for row, task in enumerate(mine):
             if task.overdue():
                 for col in range(self.my_tasks.columnCount()):
-                    self.my_tasks.item(row, col).setForeground(QColor("#b00020"))
+                    self.my_tasks.item(row, col).setForeground(theme.colour("error"))
         self.task_tabs.setTabText(0, _("My tasks ({n})").format(n=format_number(len(mine))))
         self.task_tabs.setTabText(1, _("Overdue ({n})").format(n=format_number(len(overdue))))
 
@@ -230,18 +270,30 @@ class DashboardPage(Page):
 
     def _tonight(self, view: DashboardView) -> None:
         present, capacity = QBarSet(_("Present tonight")), QBarSet(_("Capacity"))
-        present.setColor(QColor("#1f6fb2"))
-        capacity.setColor(QColor("#b8c9dc"))
         for centre in view.tonight:
             present.append(centre.present)
             capacity.append(centre.capacity)
+        codes = [c.code for c in view.tonight]
+
+        def tip(shown: bool, index: int) -> None:
+            if shown and 0 <= index < len(view.tonight):
+                c = view.tonight[index]
+                _hover_tip(_("{centre}: {present} present tonight, capacity {capacity}").format(
+                    centre=c.code, present=format_number(c.present), capacity=format_number(c.capacity)))
+            elif not shown:
+                QToolTip.hideText()
+
+        present.hovered.connect(tip)
+        capacity.hovered.connect(tip)
         series = QBarSeries()
         series.append(present)
         series.append(capacity)
-        chart = QChart()
+        chart = _chart()
         chart.addSeries(series)
+        present.setColor(theme.colour("series_1"))  # after the chart's theme coloured the series
+        capacity.setColor(theme.colour("series_3"))
         axis_x = QBarCategoryAxis()
-        axis_x.append([c.code for c in view.tonight])
+        axis_x.append(codes)
         axis_y = _value_axis(max([1] + [max(c.present, c.capacity) for c in view.tonight]))
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
@@ -258,11 +310,25 @@ class DashboardPage(Page):
         for i, week in enumerate(view.weeks):
             arrivals.append(i, week.arrivals)
             departures.append(i, week.departures)
-        chart = QChart()
-        chart.addSeries(arrivals)
-        chart.addSeries(departures)
-        axis_x = QBarCategoryAxis()
-        axis_x.append([format_date(w.week_start, "d/M") for w in view.weeks])
+
+        def tip(point: QPointF, shown: bool) -> None:
+            i = round(point.x())
+            if shown and 0 <= i < len(view.weeks):
+                week = view.weeks[i]
+                _hover_tip(_("Week of {day}: {arrivals} arrivals, {departures} departures").format(
+                    day=format_date(week.week_start), arrivals=format_number(week.arrivals),
+                    departures=format_number(week.departures)))
+            elif not shown:
+                QToolTip.hideText()
+
+        chart = _chart()
+        for series in (arrivals, departures):
+            series.setPointsVisible(True)
+            series.hovered.connect(tip)
+            chart.addSeries(series)
+        arrivals.setColor(theme.colour("series_1"))
+        departures.setColor(theme.colour("series_2"))
+        axis_x = WeekAxis([w.week_start for w in view.weeks], chart)
         axis_y = _value_axis(max([1] + [max(w.arrivals, w.departures) for w in view.weeks]))
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)

@@ -3,8 +3,8 @@ return, administration), each with its icon, its keyboard shortcut (Ctrl+1 … C
 something waits for the user, a count badge (``casework.attention``)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QIcon, QPainter
 from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transit_centre.ui.common import theme
 from transit_centre.i18n import _, format_number
 from transit_centre.paths import resources_dir
 from transit_centre.ui.common.page import PageSpec
@@ -21,13 +22,11 @@ from transit_centre.ui.common.page import PageSpec
 KEY_ROLE = Qt.ItemDataRole.UserRole
 SHORTCUT_ROLE = Qt.ItemDataRole.UserRole + 1
 BADGE_ROLE = Qt.ItemDataRole.UserRole + 2
-BADGE_COLOUR = QColor("#b3261e")
-SHORTCUT_COLOUR = QColor("#6b7785")
 
 
 def page_icon(key: str) -> QIcon:
     path = resources_dir() / "icons" / "pages" / f"{key}.svg"
-    return QIcon(str(path)) if path.exists() else QIcon()
+    return theme.icon(str(path)) if path.exists() else QIcon()
 
 
 def shortcut_of(position: int) -> str:
@@ -56,7 +55,7 @@ class _Delegate(QStyledItemDelegate):
             small.setPointSizeF(max(small.pointSizeF() * 0.85, 7.0))
             painter.setFont(small)
             selected = bool(option.state & QStyle.StateFlag.State_Selected)
-            painter.setPen(option.palette.highlightedText().color() if selected else SHORTCUT_COLOUR)
+            painter.setPen(option.palette.highlightedText().color() if selected else theme.colour("muted"))
             width = painter.fontMetrics().horizontalAdvance(shortcut)
             painter.drawText(QRect(right - width, option.rect.top(), width, option.rect.height()),
                              int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight), shortcut)
@@ -72,9 +71,9 @@ class _Delegate(QStyledItemDelegate):
             pill = QRect(right - width, option.rect.center().y() - height // 2, width, height)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(BADGE_COLOUR)
+            painter.setBrush(theme.colour("badge_bg"))
             painter.drawRoundedRect(pill, height / 2, height / 2)
-            painter.setPen(QColor("white"))
+            painter.setPen(theme.colour("badge_text"))
             painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), text)
         painter.restore()
 
@@ -91,9 +90,8 @@ class NavigationBar(QListWidget):
         self.setObjectName("navigation")
         self.setItemDelegate(_Delegate(self))
         self.setIconSize(QSize(20, 20))
-        self.setMinimumWidth(200)
-        self.setMaximumWidth(250)
         self.setUniformItemSizes(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._rows: dict[str, int] = {}
         group = None
         for position, spec in enumerate(specs):
@@ -105,7 +103,7 @@ class NavigationBar(QListWidget):
                 font.setBold(True)
                 font.setPointSizeF(max(font.pointSizeF() * 0.8, 7.0))
                 heading.setFont(font)
-                heading.setForeground(SHORTCUT_COLOUR)
+                heading.setForeground(theme.colour("muted"))
                 self.addItem(heading)
             item = QListWidgetItem(page_icon(spec.key), _(spec.title))
             item.setData(KEY_ROLE, spec.key)
@@ -114,7 +112,20 @@ class NavigationBar(QListWidget):
             _tooltip(item)
             self._rows[spec.key] = self.count()
             self.addItem(item)
+        # As wide as the longest page name with its shortcut and a badge, in this language.
+        needed = self.sizeHintForColumn(0) + 2 * self.frameWidth() + 8
+        self.setMinimumWidth(needed)
+        self.setMaximumWidth(needed + 40)
         self.currentItemChanged.connect(self._changed)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt name
+        """Light or dark colours chosen, or Windows switched: the icons take the new colour."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            for i in range(self.count()):
+                key = self.item(i).data(KEY_ROLE)
+                if key:
+                    self.item(i).setIcon(page_icon(str(key)))
 
     def _changed(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         key = current.data(KEY_ROLE) if current is not None else None

@@ -23,6 +23,8 @@ from typing import Any
 from transit_centre.i18n import _, current_language, set_language
 
 SMOKE_RESIDENTS = 50
+SIZES = ((1366, 768), (1920, 1080))  # a common laptop screen, a common office screen
+LANGUAGES = ("fr", "en")
 
 
 def add_commands(sub: Any) -> None:
@@ -31,7 +33,8 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--residents", type=int, default=SMOKE_RESIDENTS,
                    help=_("number of demo residents (default {n})").format(n=SMOKE_RESIDENTS))
     p.add_argument("--screenshots", metavar="FOLDER",
-                   help=_("save a picture of each screen into this folder"))
+                   help=_("save a picture of each screen into this folder, at 1366x768 and 1920x1080, in "
+                          "French and English, and report every text that is clipped or cut short"))
     p.set_defaults(handler=_cmd_smoke)
 
 
@@ -113,7 +116,8 @@ def run_smoke(url: str, *, residents: int = SMOKE_RESIDENTS, screenshots: Path |
         say(_("Database ready: {where}").format(where=db.describe()) + (" (SQLCipher)" if db.encrypted else ""))
         counts = generate(db, residents, seed=1, months=3)
         say(_("Demo data: {counts}").format(counts=", ".join(f"{k} {v}" for k, v in counts.items())))
-        centre = list_centres(db, Actor.system(), only_visible=False)[0]
+        # The busiest centre (the demo spreads residents by capacity): pages with something in them.
+        centre = max(list_centres(db, Actor.system(), only_visible=False), key=lambda c: c.capacity)
         actor = authenticate(db, "manager", DEMO_PASSWORD, centre.id)
         problems.extend(_check_printing(db, actor, centre.code))
         say(_("Printing: ok"))
@@ -135,11 +139,16 @@ def run_smoke(url: str, *, residents: int = SMOKE_RESIDENTS, screenshots: Path |
                 except Exception:  # noqa: BLE001 - reported, the run goes on
                     problems.append(_("the page {page} failed to refresh").format(page=key) + "\n"
                                     + traceback.format_exc())
-            if screenshots is not None:
-                screenshots.mkdir(parents=True, exist_ok=True)
-                window.grab().save(str(screenshots / f"page-{key}.png"))
             say(_("Page {page}: ok").format(page=key))
         window.close()
+        if screenshots is not None:
+            for language_code in LANGUAGES:
+                for size in SIZES:
+                    found = layout_pass(app, db, actor, language_code, size, screenshots)
+                    problems.extend(found)
+                    say(_("Pictures {language} {width}x{height}: {n} clipped").format(
+                        language=language_code, width=size[0], height=size[1], n=len(found)))
+            _switch_language(app, language)
         problems.extend(_check_welcome_wizard(app, screenshots))
         say(_("Welcome wizard: ok"))
     except Exception:  # noqa: BLE001 - the point of a smoke run is to report, not to crash
@@ -152,6 +161,66 @@ def run_smoke(url: str, *, residents: int = SMOKE_RESIDENTS, screenshots: Path |
             window.deleteLater()
         app.processEvents()
     say(_("Smoke run took {seconds} s.").format(seconds=round(time.monotonic() - started, 1)))
+    return problems
+
+
+def _switch_language(app: Any, language: str) -> None:
+    from transit_centre.ui.shell.app import install_qt_translations
+
+    set_language(language)
+    install_qt_translations(app, language)
+
+
+def settle(app: Any, timeout: float = 15.0) -> None:
+    """Let the window finish its background reads (lists, counts, charts) and repaint."""
+    from transit_centre.ui.common.worker import Task
+
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while time.monotonic() < deadline and quiet < 5:
+        app.processEvents()
+        time.sleep(0.02)
+        quiet = quiet + 1 if not Task._live else 0  # noqa: SLF001 - the running tasks
+
+
+def layout_pass(app: Any, db: Any, actor: Any, language: str, size: tuple[int, int],
+                folder: Path) -> list[str]:
+    """Every page at ``size`` in ``language``: a picture each into ``folder/<language>-<size>/``
+    and a problem for each text that does not fit (``ui.common.clipping``)."""
+    from PySide6.QtWidgets import QTabWidget
+
+    from transit_centre.ui.common.clipping import clipped_texts
+    from transit_centre.ui.shell.app import open_main_window
+
+    _switch_language(app, language)
+    width, height = size
+    where = folder / f"{language}-{width}x{height}"
+    where.mkdir(parents=True, exist_ok=True)
+    window = open_main_window(db, actor)
+    problems: list[str] = []
+    try:
+        window.showNormal()
+        window.resize(width, height)
+        settle(app)
+        for key in window.page_keys():
+            page = window.show_page(key)
+            settle(app)
+            tabs = [t for t in page.findChildren(QTabWidget) if t.isVisible()][:1] if page is not None else []
+            views = [(key, None, None)]
+            if tabs:  # every tab of the page is a screen of its own (cash, services, administration)
+                views = [(f"{key}-{i + 1}", tabs[0], i) for i in range(tabs[0].count())]
+            for name, tab_widget, index in views:
+                if tab_widget is not None:
+                    tab_widget.setCurrentIndex(index)
+                    settle(app)
+                window.grab().save(str(where / f"page-{name}.png"))
+                for clipped in clipped_texts(window):
+                    problems.append(_("{language} {width}x{height}, page {page}: {clipped}").format(
+                        language=language, width=width, height=height, page=name, clipped=clipped))
+    finally:
+        window.close()
+        window.deleteLater()
+        app.processEvents()
     return problems
 
 
