@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QDate, QSettings, Qt, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from support.qt import wait_loaded
@@ -147,14 +147,44 @@ def test_lazy_table_pages_sorts_and_remembers_columns(qtbot, qsettings_isolated,
         wait_loaded(qtbot, page.model)
         assert page.model.data(page.model.index(0, 1)) == "Nom44"
         qtbot.waitUntil(lambda: page.count_label.text().startswith("45"))
-        page.table.setColumnWidth(1, 321)
-        page.save_state()
+        page.table.setColumnWidth(1, 321)  # the user widens a column: kept, with the sort
     finally:
         module.PAGE_SIZE = old
-    assert QSettings().value(module.HEADER_KEY) is not None
+    from transit_centre.ui.common import memory
+
+    assert memory.value("headers/lists/residentsTable") is not None
     again = module.ResidentsPage(ctx)
     qtbot.addWidget(again)
     assert again.table.columnWidth(1) == 321
+    assert again.model.sort_key == "last_name" and again.model.descending  # the sort the user left
+    wait_loaded(qtbot, again.model)
+    assert again.model.data(again.model.index(0, 1)) == "Nom44"
+    assert again.table.columnWidth(1) == 321  # the first page did not fit the columns over the user's widths
+
+
+def test_each_user_finds_their_own_layout(qtbot, qsettings_isolated, ctx):
+    from transit_centre.ui.common import memory
+    from transit_centre.ui.residents import page as module
+
+    register_resident(ctx.db, ctx.actor, ResidentInput(first_name="Awa", last_name="Traoré", sex=Sex.FEMALE,
+                                                       estimated_age=30, nationality="ML"))
+    try:
+        memory.set_user("awa")
+        page = module.ResidentsPage(ctx)
+        qtbot.addWidget(page)
+        wait_loaded(qtbot, page.model)
+        page.table.setColumnWidth(2, 333)
+        memory.set_user("issa")
+        other = module.ResidentsPage(ctx)
+        qtbot.addWidget(other)
+        wait_loaded(qtbot, other.model)
+        assert other.table.columnWidth(2) != 333  # fitted to its content, not Awa's width
+        memory.set_user("awa")
+        again = module.ResidentsPage(ctx)
+        qtbot.addWidget(again)
+        assert again.table.columnWidth(2) == 333
+    finally:
+        memory.set_user("")
 
 
 def test_filters_and_detail_dialog(qtbot, page, ctx, tmp_path):

@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 from shiboken6 import isValid
 
+from transit_centre.ui.common import theme
 from transit_centre.enums import AuditAction
 from transit_centre.errors import DomainError
 from transit_centre.i18n import N_, _, format_datetime, format_number, ngettext
@@ -39,14 +38,12 @@ from transit_centre.security.audit_log import (
     check_audit_chain,
 )
 from transit_centre.ui.common.context import UiContext
-from transit_centre.ui.common.lazy_table import Column, LazyTableModel
+from transit_centre.ui.common.lazy_table import Column, LazyTable, LazyTableModel
 from transit_centre.ui.common.errors import show_error
 from transit_centre.ui.common.widgets import FieldErrors, OptionalDateEdit
 from transit_centre.ui.common.operations import run_op
 
 PAGE_SIZE = 200
-CHAIN_OK = "color: #1b5e20;"
-CHAIN_BROKEN = "background: #fdecee; border: 1px solid #b00020; color: #7a0016; padding: 6px; font-weight: bold;"
 
 # Readable names of the kinds of record (table names); unknown ones are shown as they are.
 ENTITY_LABELS: dict[str, str] = {
@@ -81,8 +78,16 @@ FIELD_LABELS: dict[str, str] = {
     "full_name": N_("Full name"), "username": N_("User name"), "language": N_("Language"), "roles": N_("Roles"),
     "must_change_password": N_("Must change the password"), "returnee_group": N_("Returnee group"),
     "destination_country": N_("Destination country"), "destination_region": N_("Region of return"),
-    "best_interest_note": N_("Best-interest note"), "value": N_("Value"),
+    "best_interest_note": N_("Best-interest note"), "value": N_("Value"), "name_confirmed": N_("Name confirmed"),
 }
+
+
+# Values stored as codes that a manager reads in words: the follow-up rules.
+VALUE_LABELS: dict[str, str] = {
+    "unaccompanied_minor": N_("Best-interest assessment of an unaccompanied minor"),
+    "fit_to_travel_expiry": N_("Fit-to-travel that expires before the departure"),
+}
+FIELD_LABELS.update({"rules": N_("Made by the rules"), **VALUE_LABELS})
 
 
 def field_label(field: str | None) -> str:
@@ -110,6 +115,8 @@ def in_words(value: str | None) -> str:
         if isinstance(record, dict):
             return "; ".join(f"{field_label(k)}: {in_words(str(v))}" for k, v in record.items()
                              if v not in (None, "") and not _internal(k))
+    if text in VALUE_LABELS:
+        return _(VALUE_LABELS[text])
     if text in ("True", "true"):
         return _("yes")
     if text in ("False", "false"):
@@ -127,7 +134,7 @@ AUDIT_COLUMNS: list[Column[AuditRow]] = [
     Column("user", N_("User"), lambda r: r.username),
     Column("action", N_("Action"), lambda r: r.action.label),
     Column("entity", N_("Record"), lambda r: " – ".join(x for x in (entity_label(r.entity), r.record) if x),
-           tooltip=lambda r: f"{entity_label(r.entity)} {r.record or r.entity_id or ''}"),
+           tooltip=lambda r: " – ".join(x for x in (entity_label(r.entity), r.record or str(r.entity_id or "")) if x)),
     Column("field", N_("Field"), lambda r: field_label(r.field)),
     Column("old", N_("Old value"), lambda r: _cut(in_words(r.old_value)), tooltip=lambda r: in_words(r.old_value)),
     Column("new", N_("New value"), lambda r: _cut(in_words(r.new_value)), tooltip=lambda r: in_words(r.new_value)),
@@ -187,17 +194,7 @@ class AuditViewer(QWidget):
         self.model: LazyTableModel[AuditRow] = LazyTableModel(AUDIT_COLUMNS, self._fetch, page_size=PAGE_SIZE,
                                                               on_error=self._list_failed, parent=self)
         self.model.loaded.connect(self._loaded)
-        self.table = QTableView()
-        self.table.setObjectName("auditTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        for column, width in enumerate((130, 90, 110, 110, 110, 180, 180)):
-            self.table.setColumnWidth(column, width)
+        self.table = LazyTable("auditTable", self.model)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_detail(cur.row()))
         self.chain = QLabel(_("Checking the audit log…"))
         self.chain.setObjectName("auditChainStatus")
@@ -216,9 +213,6 @@ class AuditViewer(QWidget):
         layout.addWidget(self.count)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.detail)
-        header = QSettings().value("auditViewer/header")
-        if isinstance(header, QByteArray):
-            self.table.horizontalHeader().restoreState(header)
         self.apply_filter()
         self.check_chain()
 
@@ -227,7 +221,7 @@ class AuditViewer(QWidget):
         def done(status: ChainStatus) -> None:
             if isValid(self.chain):  # the screen may have been closed meanwhile
                 self.chain.setText(status.message)
-                self.chain.setStyleSheet(CHAIN_OK if status.ok else CHAIN_BROKEN)
+                self.chain.setStyleSheet(theme.style("success") if status.ok else theme.style("alarm"))
 
         def failed(exc: BaseException) -> None:
             if isValid(self.chain):
@@ -292,5 +286,3 @@ class AuditViewer(QWidget):
             lines.append(_("Detail: {value}").format(value=r.detail))
         self.detail.setPlainText("\n".join(lines))
 
-    def save_state(self) -> None:
-        QSettings().setValue("auditViewer/header", self.table.horizontalHeader().saveState())

@@ -10,9 +10,9 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from transit_centre.ui.common import memory
 from transit_centre.i18n import N_, _
 from transit_centre.security.permissions import Actor, Permission
 from transit_centre.ui.common.context import UiContext
@@ -73,7 +73,7 @@ class AdministrationPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.tabs)
-        last = str(QSettings().value("administration/tab", ""))
+        last = str(memory.value("administration/tab", ""))
         keys = self.tab_keys()
         self.tabs.currentChanged.connect(self._show_index)
         if last in keys:
@@ -102,7 +102,7 @@ class AdministrationPage(Page):
             self.tabs.setCurrentIndex(index)
             self.tabs.blockSignals(False)
             old.deleteLater()
-        QSettings().setValue("administration/tab", spec.key)
+        memory.set_value("administration/tab", spec.key)
 
     def show_tab(self, key: str) -> QWidget | None:
         keys = self.tab_keys()

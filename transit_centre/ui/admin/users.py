@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transit_centre.ui.common import theme
 from transit_centre.admin.centres import list_centres
 from transit_centre.enums import Role
 from transit_centre.errors import DomainError
@@ -164,9 +164,6 @@ class UsersAdmin(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
-        header = QSettings().value("usersAdmin/header")
-        if isinstance(header, QByteArray):
-            self.table.horizontalHeader().restoreState(header)
         self.refresh()
 
     def _button(self, text: str, name: str, slot) -> QPushButton:  # noqa: ANN001
@@ -180,7 +177,7 @@ class UsersAdmin(QWidget):
         selected = select_id or (self.selected().id if self.selected() else None)
         self.users = list_users(self.ctx.db, self.ctx.actor)
         self.table.setRowCount(len(self.users))
-        grey = QColor("#888888")
+        grey = theme.colour("muted")
         for row, user in enumerate(self.users):
             values = (user.username, user.full_name, ", ".join(r.label for r in user.roles),
                       ", ".join(sorted(self.centre_codes.get(c, "?") for c in user.centre_ids)),
@@ -266,8 +263,6 @@ class UsersAdmin(QWidget):
                 "password at the next sign-in.").format(name=user.username, password=dialog.password.text()))
         self.refresh(user.id)
 
-    def save_state(self) -> None:
-        QSettings().setValue("usersAdmin/header", self.table.horizontalHeader().saveState())
 
 
 class ResetPasswordDialog(QDialog):

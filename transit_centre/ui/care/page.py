@@ -9,27 +9,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
     QSpinBox,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from transit_centre.ui.common import theme
+from transit_centre.ui.common import memory
 from transit_centre.care import distribution, records, referrals
 from transit_centre.care.enums import MealType, NfiKit, ReferralOutcome
 from transit_centre.enums import ServiceKind
@@ -39,15 +37,14 @@ from transit_centre.shelter.stays import present_residents
 from transit_centre.ui.care.widgets import CheckList
 from transit_centre.ui.common.resident_picker import Choice, resident_search
 from transit_centre.ui.common.context import UiContext
-from transit_centre.ui.common.lazy_table import Column, LazyTableModel
+from transit_centre.ui.common.lazy_table import Column, LazyTable, LazyTableModel
 from transit_centre.ui.common.page import Page
 from transit_centre.ui.common.errors import show_error
-from transit_centre.ui.care.forms import OK_STYLE, CounsellingTab, MedicalTab, MhpssTab, attempt
+from transit_centre.ui.care.forms import CounsellingTab, MedicalTab, MhpssTab, attempt
 from transit_centre.ui.common.widgets import EnumCombo, FieldErrors, date_edit
 
 PAGE_SIZE = 100
 SETTINGS_TAB = "services/tab"
-SETTINGS_HEADER = "services/recentHeader"
 
 
 class DistributionTab(QWidget):
@@ -73,7 +70,7 @@ class DistributionTab(QWidget):
         self.button.setDefault(True)
         self.status = QLabel()
         self.status.setObjectName("distributionStatus")
-        self.status.setStyleSheet(OK_STYLE)
+        self.status.setStyleSheet(theme.style("success"))
         self.status.setWordWrap(True)
         form = QFormLayout()
         self.errors.add_row(form, _("Date"), "day", self.day)
@@ -170,7 +167,7 @@ def _who(v: records.ServiceView) -> str:
 
 
 def _greyed(v: records.ServiceView) -> QColor | None:
-    return QColor("#888888") if v.voided else None
+    return theme.colour("muted") if v.voided else None
 
 
 SERVICE_COLUMNS: list[Column[records.ServiceView]] = [
@@ -210,14 +207,7 @@ class RecentTab(QWidget):
         self.model: LazyTableModel[records.ServiceView] = LazyTableModel(SERVICE_COLUMNS, self._fetch,
                                                                          page_size=PAGE_SIZE, parent=self)
         self.model.loaded.connect(self._loaded)
-        self.table = QTableView()
-        self.table.setObjectName("recentServices")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = LazyTable("recentServices", self.model)
         self.void_button = QPushButton(_("Void…"))
         self.void_button.setObjectName("voidButton")
         self.note_button = QPushButton(_("Read note"))
@@ -246,17 +236,8 @@ class RecentTab(QWidget):
         self.void_button.clicked.connect(self.void_selected)
         self.note_button.clicked.connect(self.read_note)
         self.outcome_button.clicked.connect(self.update_outcome)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        for column, width in enumerate((95, 110, 170, 230, 260, 150, 120)):
-            self.table.setColumnWidth(column, width)
-        header = QSettings().value(SETTINGS_HEADER)
-        if header is not None:
-            self.table.horizontalHeader().restoreState(header)
         self._update_buttons()
 
-    def save_settings(self) -> None:
-        QSettings().setValue(SETTINGS_HEADER, self.table.horizontalHeader().saveState())
 
     def _fetch(self, offset: int, limit: int, _sort: str | None, _descending: bool) -> list[records.ServiceView]:
         """One page, read in the background (the model's operation); the total comes with it."""
@@ -376,13 +357,13 @@ class ServicesPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.tabs, 1)
-        saved = QSettings().value(SETTINGS_TAB)
+        saved = memory.value(SETTINGS_TAB)
         try:
             index = int(saved) if saved is not None else 0
         except (TypeError, ValueError):
             index = 0
         self.tabs.setCurrentIndex(index if 0 <= index < self.tabs.count() else 0)
-        self.tabs.currentChanged.connect(lambda i: QSettings().setValue(SETTINGS_TAB, i))
+        self.tabs.currentChanged.connect(lambda i: memory.set_value(SETTINGS_TAB, i))
         self.refresh()
 
     # -- data the tabs need (service calls) ----------------------------------------------
@@ -413,9 +394,6 @@ class ServicesPage(Page):
         elif current is self.medical:
             self.medical.picker.edit.setFocus()
 
-    def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt name
-        self.recent.save_settings()
-        super().hideEvent(event)
 
 
 __all__ = ["ServicesPage"]

@@ -1,6 +1,7 @@
 """F1 in dialogs: the main window's F1 explains the current page; in a dialog, F1 shows the
 dialog's own ``help_text`` attribute (a translated string a dialog may set) or, failing that,
-how forms work in general. One application-wide event filter, installed by ``make_application``.
+how forms work in general. One application-wide event filter, installed by ``make_application``;
+it also gives every named dialog its remembered size (``memory.dialog_event``).
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget, QWizard
 
 from transit_centre.i18n import _
+from transit_centre.ui.common.memory import dialog_event
 
 
 def dialog_help_text(dialog: QWidget) -> str:
@@ -28,9 +30,16 @@ def show_dialog_help(dialog: QWidget) -> QMessageBox:
     return box
 
 
+_SHOW_HIDE = (QEvent.Type.Show, QEvent.Type.Hide)
+
+
 class DialogHelpFilter(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+        kind = event.type()
+        if kind in _SHOW_HIDE and isinstance(watched, QDialog):
+            dialog_event(watched, kind == QEvent.Type.Show)
+            return False
+        if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
                 and event.key() == Qt.Key.Key_F1 and isinstance(watched, QWidget):
             dialog = watched.window()
             # Message boxes (the help itself) and wizards (their own Help button) are left alone.

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transit_centre.ui.common import memory
 from transit_centre import documents
 from transit_centre.documents import PrintedDocument
 from transit_centre.errors import NeedsConfirmation
@@ -100,7 +101,7 @@ class PrintPreviewDialog(QDialog):
             self.view.setWordWrap(True)
             layout.addWidget(self.view, 1)
 
-        settings = QSettings()
+        settings = memory
         geometry = settings.value("printPreview/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -163,13 +164,13 @@ class PrintPreviewDialog(QDialog):
         if self.document is None:
             return None
         if not path:
-            settings = QSettings()
+            settings = memory
             folder = str(settings.value("printPreview/folder", str(Path.home())))
             path, _filter = QFileDialog.getSaveFileName(
                 self, _("Save PDF"), str(Path(folder) / self.document.filename), _("PDF files (*.pdf)"))
             if not path:
                 return None
-            settings.setValue("printPreview/folder", str(Path(path).parent))
+            settings.set_value("printPreview/folder", str(Path(path).parent))
         target = Path(path)
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")
@@ -222,7 +223,7 @@ class PrintPreviewDialog(QDialog):
         return printed
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt override
-        QSettings().setValue("printPreview/geometry", self.saveGeometry())
+        memory.set_value("printPreview/geometry", self.saveGeometry())
         super().done(result)
 
 

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
-WARN = QColor("#f6d5d5")
-GOOD = QColor("#d8f0d8")
-VOID = QColor("#e6e6e6")
+from transit_centre.ui.common import memory
+from transit_centre.ui.common.memory import remember_header
+
+MAX_FIT = 360  # a column fitted to its content is at most this wide (px)
 
 
 def yes(flag: bool) -> str:
@@ -19,8 +20,10 @@ def yes(flag: bool) -> str:
 class RowTable(QTableWidget):
     """The one table helper of the window: a read-only table of records, whole rows selected one
     at a time, filled with ``set_rows`` (or cell by cell); each row keeps a payload (an id) in
-    UserRole. Column widths are kept between sessions. ``stretch``: the column that takes the
-    free width (-1: the last one)."""
+    UserRole. Columns fit their content (headers included) until the user sizes one; the
+    user's widths, order and sort are then kept between sessions. ``stretch``: the column that
+    takes the free width (-1: the last one); its cells carry their whole text as a tooltip, for
+    when the room runs out."""
 
     def __init__(self, name: str, headers: Sequence[str], parent: QWidget | None = None, *, stretch: int = 1,
                  widths: dict[int, int] | None = None) -> None:
@@ -43,11 +46,19 @@ class RowTable(QTableWidget):
             header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         for column, width in (widths or {}).items():
             self.setColumnWidth(column, width)
-        self._settings_key = f"tables/{name}"
-        state = QSettings().value(self._settings_key)
-        if state is not None:
-            header.restoreState(state)
-        header.sectionResized.connect(lambda *_a: QSettings().setValue(self._settings_key, header.saveState()))
+        self.stretch = stretch
+        self.user_sized = remember_header(header, f"tables/{name}")
+
+    def fit_columns(self) -> None:
+        """Every column but the stretching one as wide as its header and its cells (at most
+        ``MAX_FIT`` px), unless the user chose the widths."""
+        if self.user_sized:
+            return
+        with memory.fitting(self.horizontalHeader()) as header:
+            for column in range(self.columnCount()):
+                if column != self.stretch and not self.isColumnHidden(column):
+                    self.resizeColumnToContents(column)
+                    header.resizeSection(column, min(header.sectionSize(column), MAX_FIT))
 
     def set_rows(self, rows: Sequence[tuple[object, Sequence[str], QColor | None]]) -> None:
         """``rows``: (payload, cell texts, background colour or None)."""
@@ -57,11 +68,14 @@ class RowTable(QTableWidget):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(str(text))
                 item.setData(Qt.ItemDataRole.UserRole, payload)
+                if c == self.stretch and text:
+                    item.setToolTip(str(text))
                 if colour is not None:
                     item.setBackground(colour)
                 self.setItem(r, c, item)
             if payload is not None and payload == selected:
                 self.selectRow(r)
+        self.fit_columns()
 
     def current_payload(self) -> object:
         row = self.currentRow()

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QSettings
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transit_centre.ui.common import theme
+from transit_centre.ui.common import memory
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _, ngettext
 from transit_centre.reports.arrivals import FIELDS, ArrivalList, PreviewRow, guess_mapping, import_rows, preview, read_list
@@ -36,8 +37,6 @@ from transit_centre.ui.common.context import UiContext
 from transit_centre.ui.common.errors import show_error
 from transit_centre.ui.common.widgets import FieldErrors
 
-_BAD = QColor("#f8d7da")
-_DUPLICATE = QColor("#fff3cd")
 
 
 class ArrivalImportDialog(QDialog):
@@ -113,11 +112,11 @@ class ArrivalImportDialog(QDialog):
 
     # -- steps ------------------------------------------------------------------------------------
     def _choose(self) -> None:
-        folder = str(QSettings().value("reports/arrival_folder", str(Path.home())))
+        folder = str(memory.value("reports/arrival_folder", str(Path.home())))
         path, _f = QFileDialog.getOpenFileName(self, _("Arrival list"), folder,
                                                _("Lists (*.xlsx *.csv);;All files (*)"))
         if path:
-            QSettings().setValue("reports/arrival_folder", str(Path(path).parent))
+            memory.set_value("reports/arrival_folder", str(Path(path).parent))
             self.load_file(Path(path))
 
     def load_file(self, path: Path) -> None:
@@ -165,9 +164,9 @@ class ArrivalImportDialog(QDialog):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if row.errors:
-                    item.setBackground(_BAD)
+                    item.setBackground(theme.colour("warn_bg"))
                 elif row.duplicates:
-                    item.setBackground(_DUPLICATE)
+                    item.setBackground(theme.colour("notice_bg"))
                 self.grid.setItem(r, c, item)
         self.grid.resizeColumnsToContents()
         valid = sum(1 for r in self.rows if r.valid)

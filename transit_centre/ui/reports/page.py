@@ -6,8 +6,7 @@ import datetime as dt
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QSettings, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transit_centre.ui.common import theme
+from transit_centre.ui.common import memory
 from transit_centre.admin.centres import list_centres
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _
@@ -72,7 +73,7 @@ class ExportDialog(QDialog):
         self.setWindowTitle(_("Monthly export"))
         self.result_export = None
         self.task = None
-        settings = QSettings()
+        settings = memory
         self.errors = FieldErrors()
         form = QFormLayout()
         self.centre = QComboBox()
@@ -134,10 +135,10 @@ class ExportDialog(QDialog):
         centre_id = uuid.UUID(self.centre.currentData()) if self.centre.currentData() else None
         month = self.month.date().toString("yyyy-MM")
         db, actor = self.ctx.db, self.ctx.actor
-        settings = QSettings()
-        settings.setValue("reports/export_folder", str(folder))
+        settings = memory
+        settings.set_value("reports/export_folder", str(folder))
         if key is not None:
-            settings.setValue("reports/hq_public_key", str(key))
+            settings.set_value("reports/hq_public_key", str(key))
         self.ok.setEnabled(False)
         self.task = run_op(self, lambda report: monthly_export(db, actor, month, centre_id, folder,
                                                                encrypt_for=key, progress=report),
@@ -173,7 +174,7 @@ class ImportDialog(QDialog):
         add = QPushButton(_("Add files…"))
         add.setObjectName("importAdd")
         add.clicked.connect(self._add)
-        self.key = QLineEdit(str(QSettings().value("reports/hq_private_key", "")))
+        self.key = QLineEdit(str(memory.value("reports/hq_private_key", "")))
         self.key.setObjectName("importKey")
         self.password = QLineEdit()
         self.password.setObjectName("importPassword")
@@ -222,7 +223,7 @@ class ImportDialog(QDialog):
             return
         key = Path(self.key.text().strip()) if self.key.text().strip() else None
         if key is not None:
-            QSettings().setValue("reports/hq_private_key", str(key))
+            memory.set_value("reports/hq_private_key", str(key))
         password = self.password.text()
         db, actor = self.ctx.db, self.ctx.actor
         self.ok.setEnabled(False)
@@ -274,7 +275,7 @@ class AnnualReportDialog(QDialog):
         for c in list_centres(ctx.db, ctx.actor, only_visible=False):
             self.centre.addItem(c.display, c.code)
         form.addRow(_("Centres"), self.centre)
-        self.folder = QLineEdit(str(QSettings().value("reports/export_folder", str(Path.home()))))
+        self.folder = QLineEdit(str(memory.value("reports/export_folder", str(Path.home()))))
         self.folder.setObjectName("reportFolder")
         form.addRow(_("Folder"), _path_row(self.folder, self._browse))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -315,8 +316,6 @@ class AnnualReportDialog(QDialog):
         show_error(self, exc)
 
 
-MISSING_COLOUR = QColor("#f8cbad")
-RECEIVED_COLOUR = QColor("#d9ead3")
 
 
 class CoverageBox(QGroupBox):
@@ -368,7 +367,7 @@ class CoverageBox(QGroupBox):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 item.setToolTip(f"{code} – {name} – {month}")
                 if state in (RECEIVED, MISSING):
-                    item.setBackground(RECEIVED_COLOUR if state == RECEIVED else MISSING_COLOUR)
+                    item.setBackground(theme.colour("good_bg") if state == RECEIVED else theme.colour("warn_bg"))
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
         missing = cov.missing

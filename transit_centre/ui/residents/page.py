@@ -9,30 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from transit_centre.ui.common import theme
 from transit_centre.enums import Sex, VulnerabilityKind
 from transit_centre.i18n import N_, _, country_name, format_date, format_number, ngettext, pgettext
 from transit_centre.registry.search import ResidentFilter, ResidentRow, count_residents, resident_page
 from transit_centre.security.permissions import Permission
 from transit_centre.ui.common.context import UiContext
-from transit_centre.ui.common.lazy_table import Column, LazyTableModel
+from transit_centre.ui.common.lazy_table import Column, LazyTable, LazyTableModel
 from transit_centre.ui.common.operations import Latest
 from transit_centre.ui.common.page import Page
 from transit_centre.ui.common.print_preview import choose_and_print, print_button
@@ -40,8 +36,6 @@ from transit_centre.ui.common.widgets import CountryCombo, EnumCombo, OptionalDa
 
 PAGE_SIZE = 200
 DEBOUNCE_MS = 200
-HEADER_KEY = "residents/header"
-PRESENT_COLOUR = QBrush(QColor("#1b7f3b"))
 
 def _age_text(row: ResidentRow, today: dt.date | None = None) -> str:
     age = row.age_on(today or dt.date.today())
@@ -66,11 +60,9 @@ COLUMNS: list[Column[ResidentRow]] = [
     Column("nationality", N_("Nationality"), lambda r: country_name(r.nationality), "nationality"),
     Column("registered_on", N_("Registered"), lambda r: format_date(r.registered_on, "short"), "registered_on"),
     Column("present", N_("In the centre"), lambda r: _("Present") if r.present else _("Departed"),
-           foreground=lambda r: PRESENT_COLOUR if r.present else None),
+           foreground=lambda r: theme.brush("success") if r.present else None),
     Column("centre", N_("Centre"), lambda r: r.centre_code, "centre"),
 ]
-WIDTHS = {"case_number": 130, "last_name": 150, "first_name": 150, "sex": 70, "age": 70, "nationality": 130,
-          "registered_on": 95, "present": 95, "centre": 60}
 
 
 class ResidentsPage(Page):
@@ -123,6 +115,12 @@ class ResidentsPage(Page):
         self.new_button.setObjectName("newResidentButton")
         self.new_button.setVisible(ctx.can(Permission.RESIDENT_WRITE) and ctx.centre_id is not None)
         self.new_button.clicked.connect(self.new_record)
+        self.receive_button = QPushButton(_("Receive a transfer…"))
+        self.receive_button.setObjectName("receiveTransferButton")
+        self.receive_button.setToolTip(_("Register a person whose file another centre sent in a transfer file"))
+        self.receive_button.setVisible(ctx.can(Permission.RESIDENT_WRITE) and ctx.can(Permission.SHELTER_WRITE)
+                                       and ctx.centre_id is not None)
+        self.receive_button.clicked.connect(self.receive_transfer)
         self.open_button = QPushButton(pgettext("action", "Open"))
         self.open_button.setObjectName("openResidentButton")
         self.open_button.clicked.connect(self.open_selected)
@@ -146,32 +144,14 @@ class ResidentsPage(Page):
         second.addWidget(self.count_label)
         second.addWidget(self.open_button)
         second.addWidget(print_button(self, self.ctx, self._print_choices))
+        second.addWidget(self.receive_button)
         second.addWidget(self.new_button)
 
         self.filter = self.current_filter()
-        self._last_sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
         self.model: LazyTableModel[ResidentRow] = LazyTableModel(COLUMNS, self._fetch, page_size=PAGE_SIZE,
                                                                  sort_key="case_number", parent=self)
         self.model.loaded.connect(self._page_arrived)
-        self.table = QTableView()
-        self.table.setObjectName("residentsTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        header.setSortIndicatorShown(True)
-        header.setSectionsClickable(True)
-        header.sortIndicatorChanged.connect(self._sort_changed)
-        for key, width in WIDTHS.items():
-            self.table.setColumnWidth(self.model.column(key), width)
-        self._restore_header()
+        self.table = LazyTable("residentsTable", self.model, sortable=True)
         self.table.setColumnHidden(self.model.column("centre"), not self._showing_all())
         # ``activated`` is a double-click (or a click, where the platform says so) and Enter: once each.
         self.table.activated.connect(lambda index: self.open_resident(self.model.row_at(index.row())))
@@ -247,16 +227,6 @@ class ResidentsPage(Page):
         self.count_timer.stop()
         self.count_label.setText(ngettext("{n} resident", "{n} residents", total).format(n=format_number(total)))
 
-    def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
-        if COLUMNS[column].sort_key is None:
-            header = self.table.horizontalHeader()
-            header.blockSignals(True)
-            header.setSortIndicator(*self._last_sort)
-            header.blockSignals(False)
-            return
-        self._last_sort = (column, order)
-        self.model.sort(column, order)
-
     # -- page actions (main window shortcuts) ----------------------------------------
     def refresh(self) -> None:
         self.apply_filter()
@@ -264,6 +234,14 @@ class ResidentsPage(Page):
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def receive_transfer(self) -> None:
+        from transit_centre.ui.residents.transfer import receive_transfer
+
+        result = receive_transfer(self.ctx, self)
+        if result is not None and result.people:
+            self.apply_filter()
+            self.open_resident_id(result.people[0][0])
 
     def new_record(self) -> None:
         from transit_centre.ui.residents.form import ResidentForm
@@ -310,20 +288,3 @@ class ResidentsPage(Page):
         if open_resident_file(self.ctx, self, resident_id):
             self.apply_filter()
 
-    # -- layout memory ----------------------------------------------------------------
-    def _restore_header(self) -> None:
-        state = QSettings().value(HEADER_KEY)
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self.table.horizontalHeader().restoreState(state)
-            header = self.table.horizontalHeader()
-            # The sort order is the model's, not the remembered one.
-            header.blockSignals(True)
-            header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-            header.blockSignals(False)
-
-    def save_state(self) -> None:
-        QSettings().setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
-
-    def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt name
-        self.save_state()
-        super().hideEvent(event)

@@ -8,21 +8,19 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from transit_centre.ui.common import theme
 from transit_centre.avrr import cases as svc
 from transit_centre.enums import CancelReason, ReturnStatus, ReturnStep, ReturnType
 from transit_centre.errors import DomainError
@@ -30,10 +28,10 @@ from transit_centre.i18n import N_, _, country_name, format_date
 from transit_centre.security.permissions import Permission
 from transit_centre.ui.common.dialogs import ReasonDialog
 from transit_centre.ui.common.resident_picker import ResidentPicker, resident_search
-from transit_centre.ui.common.tables import GOOD, VOID, RowTable
+from transit_centre.ui.common.tables import RowTable
 from transit_centre.ui.common.context import UiContext
 from transit_centre.ui.common.form_dialog import FormDialog
-from transit_centre.ui.common.lazy_table import Column, LazyTableModel
+from transit_centre.ui.common.lazy_table import Column, LazyTable, LazyTableModel
 from transit_centre.ui.common.page import Page
 from transit_centre.ui.common.errors import show_error
 from transit_centre.ui.common.print_preview import choose_and_print, print_button
@@ -176,20 +174,20 @@ class CaseDetailPanel(QWidget):
         self.missing = QLabel()
         self.missing.setObjectName("caseMissing")
         self.missing.setWordWrap(True)
-        self.missing.setStyleSheet("color: #8a4b00;")
+        self.missing.setStyleSheet(theme.style("warning_text"))
         missing_box = QGroupBox(_("What is missing"))
         QVBoxLayout(missing_box).addWidget(self.missing)
-        # Two rows, so that the pane stays narrow enough for the list beside it at 1366 px:
-        # the steps of the workflow, then the case's status and printing.
-        steps_row, status_row = QHBoxLayout(), QHBoxLayout()
+        # Three rows, so that the pane stays narrow enough for the list beside it at 1366 px in
+        # French: the steps of the workflow, the note and a pause, the end of the case and printing.
+        steps_row, note_row, status_row = QHBoxLayout(), QHBoxLayout(), QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
         for row, key, text, slot in (
             (steps_row, "record", _("Record next step…"), self.record_next),
             (steps_row, "skip", _("Skip step…"), self.skip_next),
             (steps_row, "undo", _("Undo last step…"), self.undo_last),
-            (steps_row, "note", _("Best-interest note…"), self.edit_note),
-            (status_row, "hold", _("Put on hold…"), self.hold),
-            (status_row, "resume", _("Resume"), self.resume),
+            (note_row, "note", _("Best-interest note…"), self.edit_note),
+            (note_row, "hold", _("Put on hold…"), self.hold),
+            (note_row, "resume", _("Resume"), self.resume),
             (status_row, "cancel", _("Cancel case…"), self.cancel),
         ):
             button = QPushButton(text)
@@ -197,15 +195,15 @@ class CaseDetailPanel(QWidget):
             button.clicked.connect(slot)
             row.addWidget(button)
             self.buttons[key] = button
-        steps_row.addStretch(1)
-        status_row.addStretch(1)
+        for row in (steps_row, note_row, status_row):
+            row.addStretch(1)
         status_row.addWidget(print_button(self, self.ctx, self.print_choices, "casePrintButton"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.steps, 1)
         layout.addWidget(missing_box)
-        layout.addLayout(steps_row)
-        layout.addLayout(status_row)
+        for row in (steps_row, note_row, status_row):
+            layout.addLayout(row)
         self.show_case(None)
 
     def print_choices(self) -> list:
@@ -238,7 +236,7 @@ class CaseDetailPanel(QWidget):
                               "{movement}").format(
             ref=s.case_reference, name=s.resident_name, number=s.resident_case_number, type=s.return_type.label,
             destination=destination, status=s.status.label,
-            flags=(" – <span style='color:#b00020'>" + ", ".join(flags) + "</span>") if flags else "",
+            flags=(" – <span style='color:" + theme.current().error + "'>" + ", ".join(flags) + "</span>") if flags else "",
             movement=("<br>" + _("Movement: {ref}").format(ref=case.movement_reference))
             if case.movement_reference else ""))
         rows = []
@@ -258,7 +256,7 @@ class CaseDetailPanel(QWidget):
                     date=format_date(dt.date.fromisoformat(valid)) if valid else "—")
             elif step.details.get("movement"):
                 detail = step.details["movement"]
-            colour = GOOD if step.state == "done" else VOID if step.state == "skipped" else None
+            colour = theme.colour("good_bg") if step.state == "done" else theme.colour("void_bg") if step.state == "skipped" else None
             rows.append((step.step.value, [step.step.label, state, format_date(step.done_on), step.done_by_name,
                                            detail], colour))
         self.steps.set_rows(rows)
@@ -372,18 +370,10 @@ class ReturnsPage(Page):
                                                                              self.case_filter, offset, limit),
             page_size=PAGE_SIZE, parent=self)
         self.model.loaded.connect(self._list_loaded)
-        self.table = QTableView()
-        self.table.setObjectName("returnsList")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(self.model.column("name"), QHeaderView.ResizeMode.Stretch)
+        self.table = LazyTable("returnsList", self.model, stretch="name")
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.detail = CaseDetailPanel(self)
 
-        self.table.setColumnWidth(self.model.column("case"), 150)
-        self.table.setWordWrap(False)
         self.splitter = self.set_body(self.table, self.detail, filters=top, name="returns", sizes=(520, 840),
                                       state_key="avrr/returns/splitter")
         self.refresh()

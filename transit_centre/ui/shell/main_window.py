@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QLabel,
     QMainWindow,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from transit_centre import __version__
 from transit_centre.i18n import _
+from transit_centre.ui.common import memory, theme
 from transit_centre.ui.common.context import UiContext
 from transit_centre.ui.common.errors import show_error
 from transit_centre.ui.common.page import Page, PageSpec
@@ -45,6 +47,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
         self.ctx = ctx
+        memory.set_user(ctx.actor.username)  # this user's layout: sizes, columns, splitters
         if ctx.open_resident is None:  # any page may open a resident's file
             from transit_centre.ui.residents.detail import open_resident_file
 
@@ -65,7 +68,10 @@ class MainWindow(QMainWindow):
         splitter.setObjectName("mainSplitter")
         splitter.addWidget(self.sidebar)
         splitter.addWidget(self.stack)
+        splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        memory.remember_splitter(splitter, "mainWindow", [self.sidebar.minimumWidth(), 10_000])
         self.setCentralWidget(splitter)
 
         self._build_menus()
@@ -194,6 +200,16 @@ class MainWindow(QMainWindow):
             action.setObjectName(f"actionLanguage_{code}")
             action.triggered.connect(lambda _checked=False, c=code: self.change_language(c))
             lang_menu.addAction(action)
+        colours_menu = settings_menu.addMenu(_("&Colours"))
+        group = QActionGroup(self)
+        for key, label in theme.CHOICES:
+            action = QAction(_(label), self)
+            action.setObjectName(f"actionColours_{key}")
+            action.setCheckable(True)
+            action.setChecked(theme.chosen() == key)
+            action.triggered.connect(lambda _checked=False, k=key: self.change_colours(k))
+            group.addAction(action)
+            colours_menu.addAction(action)
         settings_menu.addSeparator()
         settings_menu.addAction(self._action(_("Change my &password…"), "actionChangePassword", None,
                                              self.change_password))
@@ -264,6 +280,13 @@ class MainWindow(QMainWindow):
         if lock is not None:
             lock.lock(force=True)
 
+    def change_colours(self, key: str) -> None:
+        """Light, dark, or as Windows is set: the palette changes at once; the few coloured
+        notices take it when their screen opens again."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.choose(app, key)
+
     def change_language(self, code: str) -> None:
         QSettings().setValue("ui/language", code)
         self.language_changed.emit(code)
@@ -272,23 +295,18 @@ class MainWindow(QMainWindow):
 
     # -- persistence ----------------------------------------------------------------
     def _restore_geometry(self) -> None:
-        settings = QSettings()
-        geometry = settings.value("ui/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 720)
-        state = settings.value("ui/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        if not memory.restore_geometry(self, "mainWindow"):
+            screen = self.screen().availableGeometry() if self.screen() is not None else None
+            if screen is not None and (screen.width() < 1500 or screen.height() < 900):
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)  # a laptop screen
+            else:
+                self.resize(1440, 860)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
         lock = getattr(self, "session_lock", None)
         if lock is not None:
             lock.stop()
-        settings = QSettings()
-        settings.setValue("ui/geometry", self.saveGeometry())
-        settings.setValue("ui/state", self.saveState())
+        memory.save_geometry(self, "mainWindow")
         for page in self.pages.values():
             page.save_state()
         super().closeEvent(event)

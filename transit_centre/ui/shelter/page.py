@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from PySide6.QtCore import QByteArray, QDate, QSettings, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transit_centre.ui.common import theme
+from transit_centre.ui.common import memory
 from transit_centre.admin.centres import list_centres
 from transit_centre.common import fold
 from transit_centre.enums import BedKind
@@ -42,8 +44,6 @@ from transit_centre.ui.common.errors import show_error
 from transit_centre.ui.common.print_preview import choose_and_print, print_button
 
 ROLE = Qt.ItemDataRole.UserRole
-FREE_COLOUR = QBrush(QColor("#1b7f3b"))
-WARN_COLOUR = QBrush(QColor("#b00020"))
 SETTINGS_KEY = "shelter/occupancyHeader"
 COLUMNS = 6
 
@@ -139,10 +139,7 @@ class ShelterPage(Page):
         layout.addLayout(actions)
         layout.addWidget(self.tree, 1)
 
-        header = QSettings().value(SETTINGS_KEY)
-        self._sized = isinstance(header, QByteArray) and not header.isEmpty()
-        if self._sized:
-            self.tree.header().restoreState(header)
+        self._sized = memory.remember_header(self.tree.header(), SETTINGS_KEY)
         self.refresh()
 
     def _button(self, text: str, name: str, slot) -> QPushButton:  # noqa: ANN001
@@ -169,8 +166,6 @@ class ShelterPage(Page):
         data = self.centre.currentData()
         return uuid.UUID(data) if data else None
 
-    def save_state(self) -> None:
-        QSettings().setValue(SETTINGS_KEY, self.tree.header().saveState())
 
     def _current(self) -> tuple[str, str]:
         item = self.tree.currentItem()
@@ -277,12 +272,12 @@ class ShelterPage(Page):
                 else:
                     item = QTreeWidgetItem(room_item, [slot.label, slot.kind.label, _("free"), "", "", ""])
                     item.setData(0, ROLE, "free:" + str(slot.bed_id))
-                    item.setForeground(2, FREE_COLOUR)
+                    item.setForeground(2, theme.brush("success"))
             room_item.setExpanded(True)
         if view.without_bed:
             group = QTreeWidgetItem(self.tree, [_("Present without a bed"), "",
                                                 format_number(len(view.without_bed))])
-            group.setForeground(0, WARN_COLOUR)
+            group.setForeground(0, theme.brush("error"))
             group.setData(0, ROLE, "group:")
             for resident in view.without_bed:
                 self._resident_item(group, "–", "", resident)
@@ -292,9 +287,10 @@ class ShelterPage(Page):
             hint.setData(0, ROLE, "hint:")
             hint.setFirstColumnSpanned(True)
         if not self._sized and self.tree.topLevelItemCount():
-            for column in (0, 1, 3, 4, 5):
-                self.tree.resizeColumnToContents(column)
-                self.tree.setColumnWidth(column, self.tree.columnWidth(column) + 16)
+            with memory.fitting(self.tree.header()):
+                for column in (0, 1, 3, 4, 5):
+                    self.tree.resizeColumnToContents(column)
+                    self.tree.setColumnWidth(column, self.tree.columnWidth(column) + 16)
             self._sized = True
 
     def _fill_summary(self, view: occupancy.Occupancy, month: occupancy.BedNights) -> None:
