@@ -159,7 +159,9 @@ def test_centres_tab_highlights_placeholders_and_saves(qtbot, qsettings_isolated
     placeholders = [c for c in tab.centres if not c.name_confirmed]
     if placeholders:
         row = tab.centres.index(placeholders[0])
-        assert tab.table.item(row, 1).background().color().name() == "#fff3c4"
+        from transit_centre.ui.common import theme
+
+        assert tab.table.item(row, 1).background().color().name() == theme.current().notice_bg
     tab.select(centres["GAO"])
     tab.name.setText("")
     tab.save()

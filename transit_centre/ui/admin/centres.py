@@ -6,7 +6,6 @@ administrator corrects them. Saving a copy someone else changed meanwhile is ref
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transit_centre.ui.common import theme
 from transit_centre.admin.centres import CentreView, list_centres, update_centre
 from transit_centre.enums import CentreKind
 from transit_centre.errors import ConflictError, DomainError
@@ -30,7 +30,6 @@ from transit_centre.ui.common.tables import RowTable
 from transit_centre.ui.common.errors import show_error
 from transit_centre.ui.common.widgets import EnumCombo, FieldErrors, required
 
-PLACEHOLDER_COLOUR = QColor("#fff3c4")
 
 
 class CentresAdmin(QWidget):
@@ -46,7 +45,7 @@ class CentresAdmin(QWidget):
         self.table.itemSelectionChanged.connect(self._load_selected)
         legend = QLabel(_("Highlighted names are placeholders: correct them with the real name of the centre."))
         legend.setObjectName("centresLegend")
-        legend.setStyleSheet("background: #fff3c4; padding: 3px;")
+        legend.setStyleSheet(theme.style("notice"))
         legend.setWordWrap(True)
 
         self.errors = FieldErrors()
@@ -104,7 +103,7 @@ class CentresAdmin(QWidget):
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if col == 1 and not c.name_confirmed:
-                    item.setBackground(PLACEHOLDER_COLOUR)
+                    item.setBackground(theme.colour("notice_bg"))
                     item.setToolTip(_("Placeholder name: please correct it."))
                 if col == 3:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transit_centre.ui.common import theme
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _
-from transit_centre.ui.common.widgets import ERROR_STYLE
 
 
 def _label(name: str, text: str = "") -> QLabel:
@@ -178,7 +178,7 @@ class EncryptDatabaseDialog(QDialog):
             "safe. The other users will need a new password from you (Users > Reset password)."))
         self.password = _password_field("encryptPassword")
         self.message = _label("encryptMessage")
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setStyleSheet(theme.style("error"))
         form = QFormLayout()
         form.addRow(_("Your password"), self.password)
         buttons = QDialogButtonBox()
@@ -243,7 +243,7 @@ class RecoverAccountDialog(QDialog):
         self.password = _password_field("recoverPassword")
         self.again = _password_field("recoverPasswordAgain")
         self.message = _label("recoverMessage")
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setStyleSheet(theme.style("error"))
         form = QFormLayout()
         form.addRow(_("Recovery key"), self.code)
         form.addRow(_("User name"), self.username)

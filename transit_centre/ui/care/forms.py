@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transit_centre.ui.common import theme
 from transit_centre.care import medical, mhpss, referrals
 from transit_centre.care.enums import (
     MHPSS_GROUP,
@@ -43,7 +44,6 @@ from transit_centre.ui.common.context import UiContext
 from transit_centre.ui.common.errors import confirm, show_error
 from transit_centre.ui.common.widgets import EnumCombo, FieldErrors, date_edit, required
 
-OK_STYLE = "color: #1b5e20;"
 
 
 def attempt(parent: QWidget, errors: FieldErrors, status: QLabel, fn: Callable[[], Any]) -> Any:
@@ -94,7 +94,7 @@ def note_edit(name: str) -> QPlainTextEdit:
 def _status_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
-    label.setStyleSheet(OK_STYLE)
+    label.setStyleSheet(theme.style("success"))
     label.setWordWrap(True)
     return label
 

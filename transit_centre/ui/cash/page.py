@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transit_centre.ui.common import theme
 from transit_centre.avrr import cash as svc
 from transit_centre.avrr.cashbook import CashBook, cash_book
 from transit_centre.enums import GrantKind, GrantStatus, PaymentMethod, ReceiptVoidReason, RecipientRole
@@ -29,13 +30,13 @@ from transit_centre.i18n import _, format_date, format_xof, ngettext
 from transit_centre.security.permissions import Permission
 from transit_centre.ui.common.dialogs import ReasonDialog
 from transit_centre.ui.common.resident_picker import ResidentPicker, resident_search
-from transit_centre.ui.common.tables import VOID, RowTable
+from transit_centre.ui.common.tables import RowTable
 from transit_centre.ui.common.context import UiContext
 from transit_centre.ui.common.form_dialog import FormDialog
 from transit_centre.ui.common.page import Page
 from transit_centre.ui.common.errors import show_error
 from transit_centre.ui.common.print_preview import choose_and_print, print_button, print_document, print_receipts_of_day
-from transit_centre.ui.common.widgets import ADVICE_STYLE, EnumCombo, date_edit, required
+from transit_centre.ui.common.widgets import EnumCombo, date_edit, required
 
 
 def _amount_box(value: int = 0) -> QSpinBox:
@@ -147,7 +148,7 @@ class DisburseDialog(FormDialog):
                                    "signs the receipt.").format(name=grant.resident_name))
         self.minor_note.setObjectName("disburseMinorNote")
         self.minor_note.setWordWrap(True)
-        self.minor_note.setStyleSheet(ADVICE_STYLE)
+        self.minor_note.setStyleSheet(theme.style("advice"))
         self.form.addRow(self.minor_note)
         self.recipient = QComboBox()
         self.recipient.setObjectName("disburseRecipient")
@@ -326,7 +327,7 @@ class CashPage(Page):
             (line.receipt_id, [line.number, format_date(line.day), line.resident_name, line.kind.label,
                                format_xof(line.amount), line.method.label, line.cash_officer,
                                _("Void: {reason}").format(reason=line.void_reason) if line.voided else "",
-                               line.replaced_by_number or ""], VOID if line.voided else None)
+                               line.replaced_by_number or ""], theme.colour("void_bg") if line.voided else None)
             for line in b.lines])
         self.totals.set_rows([(t.kind, [t.kind.label, str(t.count), format_xof(t.total)], None) for t in b.by_kind])
         self.months.set_rows([(m.period, [m.period, str(m.count), format_xof(m.total)], None) for m in b.by_month])

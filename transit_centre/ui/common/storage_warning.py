@@ -7,16 +7,16 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QLabel
 
+from transit_centre.ui.common import theme
 from transit_centre.fs import location_warning
 
-WARNING_STYLE = "color: #8a4b00; font-weight: bold;"
 
 
 def warning_label(object_name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(object_name)
     label.setWordWrap(True)
-    label.setStyleSheet(WARNING_STYLE)
+    label.setStyleSheet(theme.style("warning"))
     label.setVisible(False)
     return label
 

@@ -18,13 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transit_centre.ui.common import theme
 from transit_centre.errors import DomainError, ValidationError
 from transit_centre.i18n import _, countries
 from transit_centre.enums import LabelledEnum
 
-ERROR_STYLE = "color: #b00020;"
 # A note that a rule applies here (a minor's money, a flag's advice): read before going on.
-ADVICE_STYLE = "background: #fff3cd; border: 1px solid #e0c36c; padding: 6px;"
 
 
 class FieldErrors:
@@ -44,7 +43,7 @@ class FieldErrors:
         layout.addWidget(widget)
         label = QLabel()
         label.setObjectName(f"error_{name}")
-        label.setStyleSheet(ERROR_STYLE)
+        label.setStyleSheet(theme.style("error"))
         label.setWordWrap(True)
         label.hide()
         layout.addWidget(label)
@@ -58,7 +57,7 @@ class FieldErrors:
         if self.general is None:
             self.general = QLabel()
             self.general.setObjectName("error_general")
-            self.general.setStyleSheet(ERROR_STYLE)
+            self.general.setStyleSheet(theme.style("error"))
             self.general.setWordWrap(True)
             self.general.hide()
         return self.general

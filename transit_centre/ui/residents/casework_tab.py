@@ -6,7 +6,6 @@ import datetime as dt
 import uuid
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transit_centre.ui.common import theme
 from transit_centre.care.referrals import list_partners
 from transit_centre.casework import followups
 from transit_centre.protection import consent, flags
@@ -35,7 +35,6 @@ from transit_centre.ui.common.errors import show_error
 from transit_centre.ui.common.tables import RowTable
 from transit_centre.ui.common.widgets import EnumCombo, date_edit, required
 
-OVERDUE_COLOUR = QColor("#f8d7da")
 
 
 
@@ -48,7 +47,7 @@ def _fill(table: QTableWidget, rows: list[tuple[object, list[str]]], colour_rows
             if c == 0:
                 item.setData(Qt.ItemDataRole.UserRole, payload)
             if r in colour_rows:
-                item.setBackground(OVERDUE_COLOUR)
+                item.setBackground(theme.colour("warn_bg"))
             table.setItem(r, c, item)
     table.resizeColumnsToContents()
 

@@ -6,7 +6,6 @@ import datetime as dt
 import uuid
 
 from PySide6.QtCore import QDate
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transit_centre.ui.common import theme
 from transit_centre.enums import DocumentKind, HouseholdKind, HouseholdRole, Sex, VulnerabilityKind
 from transit_centre.errors import DomainError, ValidationError
 from transit_centre.i18n import _, country_name, format_date, ngettext
@@ -408,7 +408,7 @@ class ResidentForm(QDialog):
         if isinstance(exc, ValidationError):
             tabs = [FIELD_TABS.get(field, 0) if self.tabs.count() > 1 else 0 for field in exc.errors]
             for index in set(tabs):  # every tab holding a message shows in red
-                bar.setTabTextColor(index, QColor("#b00020"))
+                bar.setTabTextColor(index, theme.colour("error"))
             self.tabs.setCurrentIndex(tabs[0])
 
     def confirm_duplicates(self, candidates: list[DuplicateCandidate]) -> bool:

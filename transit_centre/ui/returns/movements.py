@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transit_centre.ui.common import theme
 from transit_centre.avrr import movements as svc
 from transit_centre.avrr.documents import manifest_view
 from transit_centre.enums import MovementMode, MovementStatus
@@ -27,7 +28,7 @@ from transit_centre.i18n import _, country_name, format_date, ngettext
 from transit_centre.security.permissions import Permission
 from transit_centre.shelter.guardians import SeparationNeeded
 from transit_centre.ui.common.dialogs import ReasonDialog
-from transit_centre.ui.common.tables import GOOD, WARN, RowTable, yes
+from transit_centre.ui.common.tables import RowTable, yes
 from transit_centre.ui.common.context import UiContext
 from transit_centre.ui.common.form_dialog import FormDialog
 from transit_centre.ui.common.page import Page
@@ -251,13 +252,13 @@ class MovementsPage(Page):
         self.readiness.set_rows([
             (r.return_case_id, [r.case_reference, r.resident_name, _("Ready") if r.ready else _("Not ready"),
                                 yes(r.on_movement), yes(r.escort_required), " ".join(r.reasons)],
-             GOOD if r.ready else WARN)
+             theme.colour("good_bg") if r.ready else theme.colour("warn_bg"))
             for r in rows])
         self.manifest.set_rows([
             (t.resident_id, [f"{t.last_name.upper()} {t.first_name}", t.sex.label, format_date(t.date_of_birth),
                              country_name(t.nationality), t.document_number or "", yes(t.is_minor),
                              yes(t.escort_required), yes(t.is_vot), _fit_text(t.fit_state)],
-             WARN if t.is_vot or t.is_uam or t.fit_state != "valid" else None)
+             theme.colour("warn_bg") if t.is_vot or t.is_uam or t.fit_state != "valid" else None)
             for t in manifest.travellers])
 
     # -- actions ---------------------------------------------------------------------------

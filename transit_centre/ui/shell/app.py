@@ -23,6 +23,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     from transit_centre.ui.common.icons import app_icon
 
     app.setWindowIcon(app_icon())  # windows, taskbar and the About box
+    from transit_centre.ui.common import theme
+
+    theme.apply(app)  # light or dark, as Windows is set unless the user chose
+    theme.follow_system(app)
     from transit_centre.ui.common.dialog_help import install_dialog_help
 
     install_dialog_help(app)  # F1 in every dialog

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transit_centre.ui.common import theme
 from transit_centre.admin.centres import list_centres
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _
@@ -56,7 +57,7 @@ class LoginDialog(QDialog):
             self._load_centres()
         self.message = QLabel()
         self.message.setObjectName("loginMessage")
-        self.message.setStyleSheet("color: #b00020")
+        self.message.setStyleSheet(theme.style("error"))
         self.message.setWordWrap(True)
 
         self.form = form = QFormLayout()

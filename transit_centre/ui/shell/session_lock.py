@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transit_centre.ui.common import theme
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _
 from transit_centre.security.permissions import Actor
@@ -63,7 +64,7 @@ class LockDialog(QDialog):
         self.password.returnPressed.connect(self.try_unlock)
         self.message = QLabel()
         self.message.setObjectName("unlockMessage")
-        self.message.setStyleSheet("color: #b00020")
+        self.message.setStyleSheet(theme.style("error"))
         self.message.setWordWrap(True)
         unlock = QPushButton(_("Unlock"))
         unlock.setObjectName("unlockButton")

@@ -33,11 +33,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from transit_centre.ui.common import theme
 from transit_centre.errors import DomainError, ValidationError
 from transit_centre.i18n import _, current_language, set_language
 from transit_centre.ui.common.icons import app_icon
 from transit_centre.ui.common.storage_warning import show_location_warning, warning_label
-from transit_centre.ui.common.widgets import ERROR_STYLE, FieldErrors
+from transit_centre.ui.common.widgets import FieldErrors
 
 DEMO_RESIDENTS = 300
 
@@ -124,7 +125,7 @@ class DatabasePage(_Page):
         self.browse.clicked.connect(self._browse)
         self.folder.textEdited.connect(lambda _text: self.other.setChecked(True))
         self.message = _label("welcomeDatabaseMessage")
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setStyleSheet(theme.style("error"))
         self.location_warning = warning_label("welcomeLocationWarning")  # network drive, OneDrive...
         self.folder.textChanged.connect(self.check_location)
         self.other.toggled.connect(self.check_location)
@@ -398,7 +399,7 @@ class DemoPage(_Page):
         self.demo.setObjectName("welcomeDemo")
         self.warning = _label("welcomeDemoWarning")
         self.message = _label("welcomeDemoMessage")
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setStyleSheet(theme.style("error"))
         self.loaded = False
         self.loading = False
         layout = QVBoxLayout(self)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transit_centre.ui.common import theme
 from transit_centre.admin.centres import list_centres
 from transit_centre.protection.flags import advice as flag_advice
 from transit_centre.enums import FlagEffect
@@ -36,7 +37,7 @@ from transit_centre.ui.common.tables import RowTable
 from transit_centre.ui.common.form_dialog import FormDialog
 from transit_centre.ui.common.resident_picker import Choice, ResidentPicker, resident_search
 from transit_centre.ui.shelter.household_leaving import LeavingTogether
-from transit_centre.ui.common.widgets import ADVICE_STYLE, EnumCombo, FieldErrors, date_edit, required
+from transit_centre.ui.common.widgets import EnumCombo, FieldErrors, date_edit, required
 
 
 def bed_text(slot: occupancy.BedSlot, room: str) -> str:
@@ -74,7 +75,7 @@ class _ServiceDialog(FormDialog):
         self.advice = QLabel()
         self.advice.setObjectName("flagAdvice")
         self.advice.setWordWrap(True)
-        self.advice.setStyleSheet(ADVICE_STYLE)
+        self.advice.setStyleSheet(theme.style("advice"))
         self.advice.hide()
         self.extras.addWidget(self.advice)
 

@@ -12,13 +12,13 @@ import uuid
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QWidget
 
+from transit_centre.ui.common import theme
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _
 from transit_centre.shelter import admission
 from transit_centre.ui.common.context import UiContext
 from transit_centre.ui.common.widgets import FieldErrors
 
-WARNING_STYLE = "background: #fdecee; border: 1px solid #b00020; color: #7a0016; padding: 6px;"
 
 
 class LeavingTogether:
@@ -45,7 +45,7 @@ class LeavingTogether:
         self.warning = QLabel(parent)
         self.warning.setObjectName("separationWarning")
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet(WARNING_STYLE)
+        self.warning.setStyleSheet(theme.style("alarm"))
         self.reason_edit = QLineEdit(parent)
         self.reason_edit.setObjectName("separationReason")
         self.reason_edit.setMaxLength(500)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transit_centre.ui.common import theme
 from transit_centre.casework import rollcall
 from transit_centre.common import fold
 from transit_centre.enums import DepartureReason
@@ -36,8 +37,6 @@ from transit_centre.ui.common.tables import RowTable
 from transit_centre.ui.common.page import Page
 from transit_centre.ui.common.errors import show_error
 
-PRESENT_COLOUR = QColor("#d8f0d8")
-ABSENT_COLOUR = QColor("#f6d5d5")
 
 
 def _name_list(headers: list[str], name: str) -> QTableWidget:
@@ -152,7 +151,7 @@ class RollCallPage(Page):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, str(line.resident_id))
                 if line.present is not None:
-                    item.setBackground(PRESENT_COLOUR if line.present else ABSENT_COLOUR)
+                    item.setBackground(theme.colour("good_bg") if line.present else theme.colour("warn_bg"))
                 self.table.setItem(row, col, item)
         if 0 <= current < len(lines):
             self.table.selectRow(current)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transit_centre.ui.common import theme
 from transit_centre.enums import BedKind
 from transit_centre.errors import DomainError, ValidationError
 from transit_centre.i18n import _
@@ -33,7 +33,6 @@ from transit_centre.ui.common.context import UiContext
 from transit_centre.ui.common.errors import show_error
 from transit_centre.ui.common.widgets import EnumCombo, FieldErrors
 
-GREY = QBrush(QColor("#888888"))
 ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -133,7 +132,7 @@ class RoomsAdminDialog(QDialog):
             self.tree.addTopLevelItem(item)
             if not room.active:
                 for col in range(3):
-                    item.setForeground(col, GREY)
+                    item.setForeground(col, theme.brush("muted"))
             chosen = item if room.id == select else chosen
             for bed in room.beds:
                 status = _("Inactive") if not bed.active else (bed.occupant or _("Free"))
@@ -141,7 +140,7 @@ class RoomsAdminDialog(QDialog):
                 child.setData(0, ROLE, "bed:" + str(bed.id))
                 if not bed.active or not room.active:
                     for col in range(3):
-                        child.setForeground(col, GREY)
+                        child.setForeground(col, theme.brush("muted"))
                 item.addChild(child)
                 chosen = child if bed.id == select else chosen
             item.setExpanded(True)
