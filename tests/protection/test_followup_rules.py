@@ -50,3 +50,39 @@ def test_follow_ups_made_by_rules_are_in_the_audit_log(db, centres, make_actor):
         assert s.scalar(select(Vulnerability.resident_id)) == rid
     assert [(e.action, e.entity_id, e.new_value) for e in entries] == [(AuditAction.CREATE, task.id,
                                                                         "unaccompanied_minor")]
+
+
+def test_a_reading_that_makes_many_follow_ups_writes_one_entry_per_centre(db, centres, make_actor):
+    """A first sign-in on a large centre must not bury the real changes under one entry per task."""
+    import json
+
+    from sqlalchemy import select
+
+    from transit_centre.db.models import AuditEntry, FollowUp
+    from transit_centre.enums import AuditAction, VulnerabilityKind
+
+    cw = make_actor(Role.CASEWORKER)
+    for first in ("Moussa", "Awa", "Issa"):
+        add_resident(db, centres["GAO"], first, "Kanté", vulnerabilities=(VulnerabilityKind.UNACCOMPANIED_MINOR,))
+    with db.transaction(None, readonly=True) as s:
+        before = len(s.scalars(select(AuditEntry)).all())
+    assert len(followups.follow_ups(db, cw)) == 3
+    with db.transaction(None, readonly=True) as s:
+        entries = s.scalars(select(AuditEntry).order_by(AuditEntry.at)).all()[before:]
+        assert len(s.scalars(select(FollowUp)).all()) == 3
+    assert [(e.action, e.entity, e.entity_id, e.field, json.loads(e.new_value), e.centre_id) for e in entries] == [
+        (AuditAction.CREATE, "follow_up", None, "rules", {"unaccompanied_minor": 3}, centres["GAO"])]
+    followups.follow_ups(db, cw)
+    with db.transaction(None, readonly=True) as s:
+        assert len(s.scalars(select(AuditEntry)).all()) == before + 1
+
+
+def test_the_rules_entry_reads_in_words():
+    from transit_centre.i18n import set_language
+    from transit_centre.ui.admin.audit import field_label, in_words
+
+    set_language("en")
+    assert in_words('{"fit_to_travel_expiry": 2, "unaccompanied_minor": 3}') == (
+        "Fit-to-travel that expires before the departure: 2; Best-interest assessment of an unaccompanied minor: 3")
+    assert in_words("unaccompanied_minor") == "Best-interest assessment of an unaccompanied minor"
+    assert field_label("rules") == "Made by the rules"

@@ -117,9 +117,28 @@ def _add_rule_follow_up(session: Session, *, rule: str, source_id: uuid.UUID, re
         centre_id=centre_id, kind=kind, title=title, due_date=due, status=FollowUpStatus.OPEN,
         rule=rule, source_id=source_id,
     ).on_conflict_do_nothing(index_elements=["rule", "source_id"]).returning(FollowUp.id))
-    if result.first() is not None:  # created now (not by an earlier reading): in the audit log like any record
-        audit_entry(session, AuditAction.CREATE, "follow_up", new_id, field="rule", new=rule, centre_id=centre_id,
-                    detail=title)
+    if result.first() is not None:  # created now (not by an earlier reading): audited by ``_audit_created``
+        session.info.setdefault("rule_follow_ups", []).append((centre_id, rule, new_id))
+
+
+def _audit_created(session: Session) -> None:
+    """One audit entry per centre for the follow-ups a reading of the rules created (not one per
+    task: a first sign-in on a large centre would bury the real changes under dozens of them).
+    The entry counts them by rule; with a single task it names that task's record."""
+    created = session.info.pop("rule_follow_ups", [])
+    by_centre: dict[uuid.UUID, list[tuple[str, uuid.UUID]]] = {}
+    for centre_id, rule, follow_up_id in created:
+        by_centre.setdefault(centre_id, []).append((rule, follow_up_id))
+    for centre_id, items in by_centre.items():
+        counts: dict[str, int] = {}
+        for rule, _id in items:
+            counts[rule] = counts.get(rule, 0) + 1
+        if len(items) == 1:
+            audit_entry(session, AuditAction.CREATE, "follow_up", items[0][1], field="rule", new=items[0][0],
+                        centre_id=centre_id)
+        else:
+            audit_entry(session, AuditAction.CREATE, "follow_up", None, field="rules", new=counts,
+                        centre_id=centre_id)
 
 
 def run_follow_up_rules(session: Session, centre_ids: frozenset[uuid.UUID] | None = None) -> None:
@@ -143,6 +162,7 @@ def run_follow_up_rules(session: Session, centre_ids: frozenset[uuid.UUID] | Non
     _fit_to_travel_rule(session, centre_ids)
     for rule in _EXTRA_RULES:
         rule(session, centre_ids)
+    _audit_created(session)
 
 
 def _fit_to_travel_rule(session: Session, centre_ids: frozenset[uuid.UUID] | None) -> None:
