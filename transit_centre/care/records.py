@@ -53,9 +53,13 @@ def record_permission(kind: ServiceKind) -> Permission:
     return RECORD_PERMISSION.get(ServiceKind(kind), Permission.SERVICE_RECORD)
 
 
-def can_read_note(actor: Actor, kind: ServiceKind, centre_id: uuid.UUID | None = None) -> bool:
+def can_read_note(actor: Actor, kind: ServiceKind, centre_id: uuid.UUID | None = None,
+                  resident_centre_id: uuid.UUID | None = None) -> bool:
+    """The profession's staff of the centre that gave the service, or of the centre the person is
+    at now (their file followed them there by a transfer, with the person's consent)."""
     permission = NOTE_PERMISSION.get(ServiceKind(kind))
-    return permission is not None and actor.can(permission, centre_id)
+    return permission is not None and (actor.can(permission, centre_id) or (
+        resident_centre_id is not None and actor.can(permission, resident_centre_id)))
 
 
 @dataclass(frozen=True)
@@ -184,18 +188,18 @@ SHARED_DETAILS: dict[ServiceKind, frozenset[str]] = {
 }
 
 
-def visible_details(record: ServiceRecord, actor: Actor) -> dict[str, Any]:
+def visible_details(record: ServiceRecord, actor: Actor, resident: Resident | None = None) -> dict[str, Any]:
     details = dict(record.details or {})
     kind = ServiceKind(record.kind)
-    permission = NOTE_PERMISSION.get(kind)
-    if permission is not None and not actor.can(permission, record.centre_id):
+    if kind in NOTE_PERMISSION and not can_read_note(actor, kind, record.centre_id,
+                                                     resident.centre_id if resident is not None else None):
         details = {k: v for k, v in details.items() if k in SHARED_DETAILS[kind]}
     return details
 
 
 def view_of(record: ServiceRecord, actor: Actor, resident: Resident | None,
             attendees: tuple[Attendee, ...] = ()) -> ServiceView:
-    details = visible_details(record, actor)
+    details = visible_details(record, actor, resident)
     return ServiceView(
         id=record.id, centre_id=record.centre_id, resident_id=record.resident_id,
         case_number=resident.case_number if resident else "", resident_name=_name(resident),
@@ -204,7 +208,8 @@ def view_of(record: ServiceRecord, actor: Actor, resident: Resident | None,
         quantity=record.quantity, provider=record.provider, details=details,
         summary=summary(record.kind, record.subtype, record.quantity, details, len(attendees)),
         has_note=bool(record.confidential_note),
-        can_read_note=bool(record.confidential_note) and can_read_note(actor, record.kind, record.centre_id),
+        can_read_note=bool(record.confidential_note) and can_read_note(
+            actor, record.kind, record.centre_id, resident.centre_id if resident is not None else None),
         voided=record.voided_at is not None, void_reason=record.void_reason,
         participants=attendees, version=record.version, created_at=record.created_at,
     )
@@ -444,7 +449,8 @@ def read_confidential_note(db: Database, actor: Actor, service_id: uuid.UUID) ->
         permission = NOTE_PERMISSION.get(ServiceKind(record.kind))
         if permission is None:
             raise RuleViolation(_("This kind of service has no confidential note."))
-        if not actor.can(permission, record.centre_id):
+        resident = s.get(Resident, record.resident_id) if record.resident_id is not None else None
+        if not can_read_note(actor, record.kind, record.centre_id, resident.centre_id if resident else None):
             raise PermissionDenied(_("Only {profession} staff may read this note.").format(
                 profession=ServiceKind(record.kind).label))
         audit_entry(s, AuditAction.READ, ServiceRecord.__tablename__, record.id,

@@ -36,9 +36,11 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("export", "transit_centre.cli.reports",
      N_("a centre's monthly export: XLSX workbook and data package for headquarters")),
     ("hq-keygen", "transit_centre.cli.reports", N_("make headquarters' key pair for encrypted exports")),
-    ("centre-key", "transit_centre.cli.reports", N_("write this centre's public key, for headquarters to register")),
+    ("centre-key", "transit_centre.cli.reports",
+     N_("write this centre's public key, for headquarters (or a centre sending transfers) to register")),
     ("register-centre-key", "transit_centre.cli.reports",
-     N_("headquarters: accept the packages signed with a centre's key")),
+     N_("accept what a centre signs (headquarters: its packages; a centre: its transfer files) and encrypt "
+        "transfer files for it")),
     ("register-hq-key", "transit_centre.cli.reports", N_("encrypt every monthly export for headquarters' public key")),
     ("import-export", "transit_centre.cli.reports", N_("headquarters: import centres' monthly data packages")),
     ("consolidated-report", "transit_centre.cli.reports",
@@ -53,6 +55,9 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("backup", "transit_centre.cli.backup",
      N_("back up the SQLite database (consistent while the application runs)")),
     ("restore", "transit_centre.cli.backup", N_("replace the database with a backup, after checking it")),
+    ("transfer-out", "transit_centre.cli.transfers",
+     N_("make a resident's transfer file for another centre and close their stay here")),
+    ("transfer-in", "transit_centre.cli.transfers", N_("receive a transfer file made by another centre")),
     ("print", "transit_centre.cli.documents", N_("print a document to a PDF file")),
     ("verify-receipt", "transit_centre.cli.documents", N_("check a scanned receipt code against the ledger")),
 ]

@@ -129,13 +129,16 @@ def _cmd_register_hq_key(args: argparse.Namespace) -> int:
 def add_commands(sub: Any) -> None:
     from transit_centre.cli.signin import add_arguments
 
-    p = sub.add_parser("centre-key", help=_("write this centre's public key, for headquarters to register"))
+    p = sub.add_parser("centre-key", help=_(
+        "write this centre's public key, for headquarters (or a centre sending transfers) to register"))
     p.add_argument("--centre", required=True, metavar="CODE", help=_("centre code, e.g. GAO"))
     p.add_argument("--out", required=True, metavar="FILE", help=_("file to write"))
     add_arguments(p)
     p.set_defaults(handler=_cmd_centre_key)
 
-    p = sub.add_parser("register-centre-key", help=_("headquarters: accept the packages signed with a centre's key"))
+    p = sub.add_parser("register-centre-key", help=_(
+        "accept what a centre signs (headquarters: its packages; a centre: its transfer files) and encrypt "
+        "transfer files for it"))
     p.add_argument("file", metavar="FILE", help=_("the centre's public key file"))
     p.add_argument("--fingerprint", help=_("the fingerprint the centre read out (refused when it differs)"))
     add_arguments(p)

@@ -71,6 +71,7 @@ class ResidentView:
     # Malian returning home, international migrant, IDP (None: not known); ``manual``: set by a caseworker.
     returnee_group: ReturneeGroup | None = None
     returnee_group_manual: bool = False
+    other_case_numbers: str | None = None  # at other centres, before a transfer
 
     @property
     def full_name(self) -> str:
@@ -148,7 +149,7 @@ def view(r: Resident) -> ResidentView:
         r.id, r.centre_id, r.case_number, r.first_name, r.last_name, r.other_names, r.sex,
         r.date_of_birth, r.dob_estimated, r.nationality, r.place_of_birth, r.languages, r.phone,
         r.notes, r.registered_on, r.household_id, r.household_role, r.consent_given, r.consent_date,
-        r.photo_path, r.version, r.returnee_group, bool(r.returnee_group_manual),
+        r.photo_path, r.version, r.returnee_group, bool(r.returnee_group_manual), r.other_case_numbers,
     )
 
 
@@ -161,6 +162,7 @@ def refresh_search_text(session: Session, resident: Resident) -> None:
             IdentityDocument.resident_id == resident.id, IdentityDocument.voided_at.is_(None))))
     numbers += [d.number for d in session.new if isinstance(d, IdentityDocument)
                 and d.resident_id == resident.id and d.voided_at is None]
+    numbers += (resident.other_case_numbers or "").split("; ")  # found by the number of another centre
     resident.first_name_folded = fold(resident.first_name)[:150]  # NFKD can lengthen (ﷺ: 1 -> 18)
     resident.last_name_folded = fold(resident.last_name)[:150]
     resident.search_text = search_text(resident.case_number, resident.first_name, resident.last_name,

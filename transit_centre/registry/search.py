@@ -261,3 +261,14 @@ def resident_page(db: Database, actor: Actor, f: ResidentFilter, sort_key: str =
         if not words:
             return [_row(r) for r in connection.execute(page_query(actor, f, sort_key, descending, offset, limit))]
         return _matching_rows(s, actor, f, words, sort_key, descending, offset, limit)
+
+
+def resident_by_case_number(db: Database, actor: Actor, number: str) -> uuid.UUID | None:
+    """The resident with this case number, in a centre this user sees (None otherwise)."""
+    actor.require(Permission.RESIDENT_READ)
+    with db.transaction(actor, readonly=True) as s:
+        found = s.execute(select(Resident.id, Resident.centre_id).where(
+            Resident.case_number == number.strip().upper())).first()
+    if found is None or not actor.can(Permission.RESIDENT_READ, found.centre_id):
+        return None
+    return found.id

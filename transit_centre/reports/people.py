@@ -5,9 +5,10 @@ by returnee group, sex and "under 5".
 The annual report publishes people, not records: a person seen three times by the nurse
 received curative care once. Each figure is one query over ``Sources`` (live data or
 headquarters' packages alike): the distinct (centre, person, category) of the records behind it,
-joined to the person for their sex, age band and returnee group. A person is counted once per
-centre, as in every table (someone assisted in two centres counts in each); age bands are on the
-last day of the period (at headquarters: of the last month the person appears in).
+joined to the person for their sex, age band and returnee group. A person is counted once, even
+when two centres assisted them (a transfer: the same resident id in both centres' records or
+packages, ``once_each``); age bands are on the last day of the period (at headquarters: of the
+last month the person appears in, at the last of their centres by code).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, case, func, literal, select, union
+from sqlalchemy import String, case, func, literal, null, select, union
 from sqlalchemy.orm import Session
 
 from transit_centre.care.enums import ConsultationType
@@ -51,10 +52,21 @@ def _s(value: Any) -> str:
     return str(getattr(value, "value", value))
 
 
+def once_each(records: Any, src: Sources, *extra: str) -> Any:
+    """One row per person (and ``extra`` columns) of ``records`` (resident_id, ck, …), with the
+    centre key to read the person from: a person two centres assisted is one person. Live, the
+    key is not needed to find the person (one database); at headquarters, the last centre's."""
+    keys = [records.c.resident_id, *(records.c[name] for name in extra)]
+    if src.scoped:
+        return select(*keys, func.max(records.c.ck).label("ck")).group_by(*keys)
+    return select(*keys, null().label("ck")).distinct()
+
+
 def _count(session: Session, src: Sources, figure: str, selects: list[Any], *,
            by_nationality: bool = False) -> list[tuple]:
-    """(figure, category, group, sex, people, under 5) of the distinct (ck, resident_id, category)."""
-    pairs = (union(*selects) if len(selects) > 1 else selects[0].distinct()).subquery(f"pp_{figure}")
+    """(figure, category, group, sex, people, under 5) of the distinct (resident_id, category)."""
+    records = (union(*selects) if len(selects) > 1 else selects[0].distinct()).subquery(f"pr_{figure}")
+    pairs = once_each(records, src, "category").subquery(f"pp_{figure}")
     R = src.resident.c
     category = R.nationality if by_nationality else pairs.c.category
     under5 = func.coalesce(func.sum(case((R.age_band == "0-4", 1), else_=0)), 0)
@@ -117,4 +129,4 @@ def people_total(lines: tuple[PeopleLine, ...], figure: str, category: str | Non
             sum(x.under5 for x in chosen))
 
 
-__all__ = ["FIGURES", "GROUPS", "PeopleLine", "people_lines", "people_total"]
+__all__ = ["FIGURES", "GROUPS", "PeopleLine", "once_each", "people_lines", "people_total"]

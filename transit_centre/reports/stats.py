@@ -8,7 +8,8 @@ centre's live data (monthly export, dashboard) and headquarters' imported packag
 - arrivals / departures: stays whose arrival / departure date falls in the period;
 - present at period end: stays covering the night of the last day;
 - bed-nights: nights spent in the period (up to the day the figures are made);
-- accommodated residents: people with a stay in the period, counted once per centre; their age
+- accommodated residents: people with a stay in the period, each person once (a person transferred
+  between centres has a stay in each, and is one person); their age
   band is their age on the last day of the period;
 - service contacts: one per person served (the resident of an individual record, each participant
   of a group record); medical "under 5" uses the same age band;
@@ -17,7 +18,7 @@ centre's live data (monthly export, dashboard) and headquarters' imported packag
 - reintegration assistance: records dated in the period and not voided;
 - returnee group (Malian returning home, international migrant, IDP): the person's group at the
   time of the export, split out in every table that counts people (``by_group``);
-- people assisted (``reports/people.py``): each person once per centre and figure.
+- people assisted (``reports/people.py``): each person once per figure.
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ from sqlalchemy.orm import Session
 from transit_centre.db.engine import Database
 from transit_centre.db.models import Bed, Centre, Room
 from transit_centre.enums import ServiceKind
-from transit_centre.reports.people import PeopleLine, people_lines
+from transit_centre.reports.people import PeopleLine, once_each, people_lines
 from transit_centre.reports.sources import Period, Sources, live_sources
 from transit_centre.security.permissions import Actor, Permission
 
@@ -77,7 +78,7 @@ class Stats:
     voided_receipts_xof: int
     # (table, row key, returnee group or "", people or count): the group columns of the tables
     by_group: tuple[tuple[str, str, str, int], ...] = ()
-    # people assisted once per centre, by figure, category, group and sex (reports/people.py)
+    # people assisted, each once, by figure, category, group and sex (reports/people.py)
     people: tuple[PeopleLine, ...] = ()
     # (reintegration kind, records, total XOF)
     reintegration: tuple[tuple[str, int, int], ...] = ()
@@ -150,7 +151,7 @@ def compute(session: Session, src: Sources, period: Period, capacity_nights: int
         .group_by(group)).all(), "bed_nights")
     bed_nights = sum(int(n or 0) for _g, n in night_rows)
 
-    people = select(S.c.resident_id, S.c.ck).distinct().subquery("people")
+    people = once_each(select(S.c.resident_id, S.c.ck).subquery("stays_of_people"), src).subquery("people")
     demo_rows = session.execute(
         select(R.c.nationality, R.c.sex, R.c.age_band, func.count())
         .select_from(people).join(R, src.on_resident(people.c.resident_id, people.c.ck))

@@ -1,6 +1,6 @@
 """All mapped classes; import from here so every table is registered on ``Base.metadata``."""
 from transit_centre.db.models.admin import (  # noqa: F401
-    AuditChainHead, AuditEntry, CentreKey, Counter, RoleRecord, Setting, User, user_centre, user_role,
+    AuditChainHead, AuditEntry, CentreKey, Counter, TransferRecord, RoleRecord, Setting, User, user_centre, user_role,
 )
 from transit_centre.db.models.core import (
     Bed,

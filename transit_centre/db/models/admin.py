@@ -115,6 +115,23 @@ class CentreKey(Entity):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
+class TransferRecord(Entity):
+    """A resident transfer file made here (``out``) or received here (``in``): who, between which
+    centres, when, and the file's checksum. A file received twice is recognised by ``transfer_id``
+    and changes nothing the second time."""
+
+    __tablename__ = "transfer_record"
+
+    transfer_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    direction: Mapped[str] = mapped_column(String(3))  # "out" or "in"
+    from_centre: Mapped[str] = mapped_column(String(8))
+    to_centre: Mapped[str] = mapped_column(String(8))
+    made_at: Mapped[dt.datetime] = mapped_column()
+    people: Mapped[object] = mapped_column(JSON)  # [{"id", "name", "case_number"}]
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    confidential_included: Mapped[bool] = mapped_column(default=False)
+
+
 class Setting(Entity):
     """Administrator settings (organisation name, logo, default grant amounts...), as JSON."""
 

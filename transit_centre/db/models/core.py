@@ -90,6 +90,8 @@ class Resident(Entity):
     first_name: Mapped[str] = mapped_column(String(150))
     last_name: Mapped[str] = mapped_column(String(150))
     other_names: Mapped[str | None] = mapped_column(String(200), default=None)
+    # Case numbers the person had at other centres (a transfer file keeps the first one), "; "-separated.
+    other_case_numbers: Mapped[str | None] = mapped_column(String(200), default=None)
     # Accent- and case-folded copies kept by the services for search and duplicate detection.
     first_name_folded: Mapped[str] = mapped_column(String(150), default="")
     last_name_folded: Mapped[str] = mapped_column(String(150), default="", index=True)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from transit_centre.ui.common import theme
 from transit_centre.enums import DocumentKind, HouseholdRole, ReturneeGroup, VulnerabilityKind
 from transit_centre.errors import DomainError
 from transit_centre.i18n import _, country_name, format_date, ngettext
@@ -159,8 +160,15 @@ class ResidentDetailDialog(QDialog):
         self.group_button = QPushButton(_("Returnee group…"))
         self.group_button.setObjectName("returneeGroupButton")
         self.group_button.clicked.connect(self.change_group)
+        self.transfer_button = QPushButton(_("Transfer to another centre…"))
+        self.transfer_button.setObjectName("transferOutButton")
+        self.transfer_button.setToolTip(_("A centre that does not share this database: make the person's transfer "
+                                          "file and close their stay here"))
+        self.transfer_button.clicked.connect(self.transfer_out)
         for button in (self.edit_button, self.photo_button, self.consent_button, self.group_button):
             button.setVisible(self.can_write)
+        self.transfer_button.setVisible(self.can_write and ctx.actor.can(
+            Permission.SHELTER_WRITE, self.detail.resident.centre_id))
         close = QPushButton(_("Close"))
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
@@ -168,6 +176,7 @@ class ResidentDetailDialog(QDialog):
         buttons.addWidget(self.photo_button)
         buttons.addWidget(self.consent_button)
         buttons.addWidget(self.group_button)
+        buttons.addWidget(self.transfer_button)
         buttons.addStretch(1)
         buttons.addWidget(print_button(self, self.ctx, self._print_choices))
         buttons.addWidget(close)
@@ -185,7 +194,7 @@ class ResidentDetailDialog(QDialog):
         self.photo.setObjectName("residentPhoto")
         self.photo.setFixedSize(PHOTO_SIZE, PHOTO_SIZE)
         self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.photo.setStyleSheet("border: 1px solid #999; background: #f4f4f4;")
+        self.photo.setStyleSheet(theme.style("photo"))
         self.fields: dict[str, QLabel] = {}
         form = QFormLayout()
         for key, label in (("case_number", _("Case number")), ("names", _("Name")), ("other_names", _("Other names")),
@@ -268,7 +277,9 @@ class ResidentDetailDialog(QDialog):
         consent = (_("Given on {date}").format(date=format_date(r.consent_date)) if r.consent_given
                    else _("Not recorded"))
         values = {
-            "case_number": f"{r.case_number} ({d.centre_name})", "names": r.full_name,
+            "case_number": f"{r.case_number} ({d.centre_name})" + (
+                " – " + _("before: {numbers}").format(numbers=r.other_case_numbers) if r.other_case_numbers else ""),
+            "names": r.full_name,
             "other_names": r.other_names or "", "sex": r.sex.label, "birth": birth,
             "nationality": country_name(r.nationality), "returnee_group": self._group_text(),
             "place_of_birth": r.place_of_birth or "",
@@ -341,6 +352,12 @@ class ResidentDetailDialog(QDialog):
         return _("Expired") if expiry < dt.date.today() else _("Valid")
 
     # -- actions ----------------------------------------------------------------------
+    def transfer_out(self) -> None:
+        from transit_centre.ui.residents.transfer import transfer_out
+
+        if transfer_out(self.ctx, self, self.resident_id, self.detail.resident.centre_id):
+            self.reload()
+
     def edit(self) -> None:
         from transit_centre.ui.residents.form import ResidentForm
 
