@@ -10,15 +10,6 @@ from typing import Any
 from transit_centre.i18n import _, format_date, format_number
 
 
-def _made_on(made_at: str) -> str:
-    import datetime as dt
-
-    try:
-        return format_date(dt.date.fromisoformat(made_at[:10]))
-    except ValueError:
-        return made_at
-
-
 def _resident_ids(db: Any, actor: Any, numbers: list[str]) -> list[Any]:
     from transit_centre.errors import ValidationError
     from transit_centre.registry.search import resident_by_case_number
@@ -57,7 +48,7 @@ def _cmd_in(args: argparse.Namespace) -> int:
     db, actor = command_line_session(args)
     preview = preview_transfer(db, actor, Path(args.file))
     print(_("Transfer from {centre}, made on {day} by {who}:").format(
-        centre=preview.from_code, day=_made_on(preview.made_at), who=preview.made_by))
+        centre=preview.from_code, day=format_date(preview.made_on), who=preview.made_by))
     for person in preview.people:
         print(f"  {person.case_number}  {person.full_name}  "
               f"{format_date(person.date_of_birth) if person.date_of_birth else ''}")

@@ -197,8 +197,8 @@ def annual_sheet(tables: dict[str, ReportTable], cov: Coverage, year_label: str)
 
 DEFINITIONS = (
     N_("Definitions"),
-    N_("People, not records: each figure counts people, each person once per centre however many times they "
-       "were assisted (a person assisted in two centres counts in each)."),
+    N_("People, not records: each figure counts people, each person once however many times they were "
+       "assisted, and in however many centres (a person transferred from one centre to another counts once)."),
     N_("Assisted to return (AVRR): a migrant whose return case reached the step \u201cdeparted\u201d in the "
        "period, by the type of the return: a Malian returning home, or an international migrant returning to "
        "their country of origin. The Returns table has one line per return."),

@@ -5,8 +5,9 @@ aggregate queries (``reports/stats.py``) computes the figures of a centre's mont
 of headquarters' consolidated reports: the numbers cannot drift apart.
 
 Every subquery has a ``ck`` column (the centre key: the centre id live, the centre code at
-headquarters). A person is counted once per centre: at headquarters the same resident UUID may
-come from two centres' packages (a transfer) and is joined within its centre (``scoped``).
+headquarters). At headquarters the same resident UUID may come from two centres' packages (a
+transfer): records are joined to the person within their centre (``scoped``), and a person is
+counted once (``people.once_each``).
 """
 from __future__ import annotations
 

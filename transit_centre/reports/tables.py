@@ -123,7 +123,7 @@ def _movement_table(stats: Stats) -> ReportTable:
     accommodated = {line.group: line.total for line in stats.people if line.figure == P.ACCOMMODATED}
     result = _with_groups(table, stats, keys, "movements")
     fixed = []
-    for row, key in zip(result.rows, keys):  # residents accommodated: people, counted once per centre
+    for row, key in zip(result.rows, keys):  # residents accommodated: people, each counted once
         if key == "accommodated":
             row = row[:2] + tuple(accommodated.get(g, 0) for g in P.GROUPS)
         fixed.append(row)
@@ -161,7 +161,7 @@ def _demographics_table(stats: Stats) -> ReportTable:
     rows.append((_("Total"), "", *totals))
     return ReportTable("residents", _("Residents accommodated by sex, age and nationality"), tuple(columns),
                        (TEXT, TEXT) + (INT,) * (len(columns) - 2), tuple(rows),
-                       _("Age on the last day of the period. A person is counted once per centre."))
+                       _("Age on the last day of the period. A person is counted once, even after a transfer between centres."))
 
 
 def _vulnerability_table(stats: Stats) -> ReportTable:
@@ -297,8 +297,8 @@ def _people_table(stats: Stats) -> ReportTable:
         "people", _("People assisted by returnee group and sex"),
         (_("Figure"), _("Category"), _("Returnee group"), _("Men"), _("Women"), _("Sex not recorded"), _("Total"),
          _("Children under 5")), (TEXT, TEXT, TEXT) + (INT,) * 5, tuple(rows),
-        _("Each person once per centre and line, however many times they were assisted; age on the last day "
-          "of the period."), tuple(keys))
+        _("Each person once per line, however many times and in however many centres they were assisted; age on "
+          "the last day of the period."), tuple(keys))
 
 
 def _reintegration_table(stats: Stats) -> ReportTable:

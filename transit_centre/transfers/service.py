@@ -123,6 +123,13 @@ class TransferPreview:
     matches: dict[uuid.UUID, list[DuplicateCandidate]] = field(default_factory=dict)
     already_here: tuple[uuid.UUID, ...] = ()  # the same person (same id) is already in this database
 
+    @property
+    def made_on(self) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(self.made_at[:10])
+        except ValueError:
+            return None
+
 
 @dataclass(frozen=True)
 class TransferIn:

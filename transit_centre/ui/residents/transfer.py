@@ -9,7 +9,6 @@ the same person); Receive stores it in one transaction and gives the new case nu
 """
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from pathlib import Path
 
@@ -50,13 +49,6 @@ RECORD_LABELS = {
 def _records_text(records: dict[str, int]) -> str:
     return ", ".join(_("{label}: {n}").format(label=_(RECORD_LABELS.get(k, k)), n=format_number(n))
                      for k, n in records.items())
-
-
-def _made_on(made_at: str) -> str:
-    try:
-        return format_date(dt.date.fromisoformat(made_at[:10]))
-    except ValueError:
-        return made_at
 
 
 def _people_table(name: str) -> RowTable:
@@ -249,7 +241,7 @@ class ReceiveTransferDialog(QDialog):
     def _shown(self, preview: transfers.TransferPreview) -> None:
         self.preview = preview
         self.summary.setStyleSheet("")
-        made = _made_on(preview.made_at)
+        made = format_date(preview.made_on)
         lines = [_("From {centre}, made on {day} by {who}. It holds: {records}.").format(
             centre=f"{preview.from_code} – {preview.from_name}".strip(" –"), day=made, who=preview.made_by,
             records=_records_text(preview.records)),
