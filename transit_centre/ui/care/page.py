@@ -171,7 +171,7 @@ def _greyed(v: records.ServiceView) -> QColor | None:
 
 
 SERVICE_COLUMNS: list[Column[records.ServiceView]] = [
-    Column("date", N_("Date"), lambda v: format_date(v.service_date), foreground=_greyed),
+    Column("date", N_("Date"), lambda v: format_date(v.service_date, "short"), foreground=_greyed),
     Column("service", N_("Service"), lambda v: v.kind.label, foreground=_greyed),
     Column("type", N_("Type"), lambda v: v.subtype_label, foreground=_greyed),
     Column("resident", N_("Resident"), _who, foreground=_greyed,

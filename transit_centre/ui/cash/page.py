@@ -304,7 +304,7 @@ class CashPage(Page):
 
         def rows(grants):  # noqa: ANN001, ANN202
             return [(g, [g.resident_name, g.resident_case_number, _kind_text(g), format_xof(g.planned_amount),
-                         format_xof(g.approved_amount), format_date(g.planned_on)], None) for g in grants]
+                         format_xof(g.approved_amount), format_date(g.planned_on, "short")], None) for g in grants]
 
         self.to_approve.set_rows(rows(planned))
         self.to_disburse.set_rows(rows(approved))
@@ -324,7 +324,7 @@ class CashPage(Page):
             return
         b = self.book
         self.receipts.set_rows([
-            (line.receipt_id, [line.number, format_date(line.day), line.resident_name, line.kind.label,
+            (line.receipt_id, [line.number, format_date(line.day, "short"), line.resident_name, line.kind.label,
                                format_xof(line.amount), line.method.label, line.cash_officer,
                                _("Void: {reason}").format(reason=line.void_reason) if line.voided else "",
                                line.replaced_by_number or ""], theme.colour("void_bg") if line.voided else None)

@@ -217,9 +217,9 @@ class DashboardPage(Page):
 
     def show_tasks(self, mine: list, overdue: list) -> None:
         self.tasks = {"myTasksTable": mine, "overdueTasksTable": overdue}
-        _fill(self.my_tasks, [(format_date(t.due_date), f"{t.case_number} – {t.resident_name}",
+        _fill(self.my_tasks, [(format_date(t.due_date, "short"), f"{t.case_number} – {t.resident_name}",
                                followups.title_text(t)) for t in mine], figures=False)
-        _fill(self.overdue_tasks, [(format_date(t.due_date), f"{t.case_number} – {t.resident_name}",
+        _fill(self.overdue_tasks, [(format_date(t.due_date, "short"), f"{t.case_number} – {t.resident_name}",
                                     followups.title_text(t), t.owner_name) for t in overdue], figures=False)
         for row, task in enumerate(mine):
             if task.overdue():

@@ -90,7 +90,7 @@ class KeysDialog(QDialog):
             show_error(self, exc)
             return
         self.table.set_rows([(k.centre_code, [k.centre_code, k.centre_name, k.fingerprint,
-                                              format_date(k.registered_at.date())], None) for k in rows])
+                                              format_date(k.registered_at.date(), "short")], None) for k in rows])
 
     def save_centre_key(self, path: str | None = None) -> str | None:
         if path is None:

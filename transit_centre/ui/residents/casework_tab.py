@@ -181,14 +181,14 @@ class CaseworkTab(QWidget):
 
     def refresh(self) -> None:
         db, actor = self.ctx.db, self.ctx.actor
-        _fill(self.flags_table, [(f, [f.name, f.reason, format_date(f.set_on), f.set_by_name,
+        _fill(self.flags_table, [(f, [f.name, f.reason, format_date(f.set_on, "short"), f.set_by_name,
                                       ", ".join(e.label for e in f.effects)])
                                  for f in flags.resident_flags(db, actor, self.resident_id)])
         tasks = followups.follow_ups(db, actor, resident_id=self.resident_id, include_closed=True)
-        _fill(self.tasks_table, [(t, [followups.title_text(t), format_date(t.due_date), t.owner_name,
+        _fill(self.tasks_table, [(t, [followups.title_text(t), format_date(t.due_date, "short"), t.owner_name,
                                       _("Overdue") if t.overdue() else t.status.label]) for t in tasks],
               {i for i, t in enumerate(tasks) if t.overdue()})
-        _fill(self.consents_table, [(c, [c.partner, format_date(c.given_on), c.recorded_by_name,
+        _fill(self.consents_table, [(c, [c.partner, format_date(c.given_on, "short"), c.recorded_by_name,
                                          _("Withdrawn") if c.withdrawn else _("Given")])
                                     for c in consent.consents(db, actor, self.resident_id)])
 

@@ -298,11 +298,12 @@ class ResidentDetailDialog(QDialog):
         self.consent_button.setVisible(self.can_write and not r.consent_given)
         self._fill_households()
         _fill(self.documents, [[doc.kind.label, doc.number or "", country_name(doc.issuing_country),
-                                format_date(doc.issue_date), format_date(doc.expiry_date),
+                                format_date(doc.issue_date, "short"), format_date(doc.expiry_date, "short"),
                                 _("Voided: {reason}").format(reason=doc.void_reason or "") if doc.voided
                                 else self._validity(doc.expiry_date)] for doc in d.documents],
               [doc.id for doc in d.documents])
-        _fill(self.vulnerabilities, [[v.kind.label, format_date(v.identified_on), format_date(v.resolved_on),
+        _fill(self.vulnerabilities, [[v.kind.label, format_date(v.identified_on, "short"),
+                                      format_date(v.resolved_on, "short"),
                                       _("Voided") if v.voided else (_("Resolved") if v.resolved_on else _("Current"))]
                                      for v in d.vulnerabilities], [v.id for v in d.vulnerabilities])
         if d.household_name:
@@ -310,14 +311,14 @@ class ResidentDetailDialog(QDialog):
                                                                       kind=d.household_kind.label if d.household_kind else ""))
         else:
             self.household_label.setText(_("Not in a household."))
-        _fill(self.members, [[m.case_number, m.full_name, m.role.label if m.role else "", format_date(m.date_of_birth)]
+        _fill(self.members, [[m.case_number, m.full_name, m.role.label if m.role else "", format_date(m.date_of_birth, "short")]
                              for m in d.members])
         try:
             events = resident_timeline(self.ctx.db, self.ctx.actor, self.resident_id)
         except Exception as exc:  # noqa: BLE001 - a broken source must not hide the resident's file
             show_error(self, exc)
             events = []
-        _fill(self.timeline, [[format_date(e.day), e.title + (" " + _("(voided)") if e.voided else ""), e.detail]
+        _fill(self.timeline, [[format_date(e.day, "short"), e.title + (" " + _("(voided)") if e.voided else ""), e.detail]
                               for e in events])
 
     def _group_text(self) -> str:

@@ -73,7 +73,7 @@ class DuplicateDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         for row, c in enumerate(candidates):
-            values = [c.case_number, c.full_name, Sex(c.sex).label, format_date(c.date_of_birth),
+            values = [c.case_number, c.full_name, Sex(c.sex).label, format_date(c.date_of_birth, "short"),
                       country_name(c.nationality), f"{c.score} %"]
             for column, value in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(value))

@@ -111,7 +111,7 @@ class ReintegrationTab(QWidget):
         self.table.setRowCount(len(self.records))
         for r, view in enumerate(self.records):
             status = _("Voided: {reason}").format(reason=view.void_reason or "") if view.voided else ""
-            for c, text in enumerate((format_date(view.assisted_on), view.kind.label, view.amount_text, view.partner,
+            for c, text in enumerate((format_date(view.assisted_on, "short"), view.kind.label, view.amount_text, view.partner,
                                       view.case_reference or "", status)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, str(view.id))

@@ -58,7 +58,7 @@ def _people_table(name: str) -> RowTable:
 def _person_cells(p: transfers.TransferPerson) -> list[str]:
     from transit_centre.enums import Sex
 
-    return [p.case_number, p.full_name, Sex(p.sex).label, format_date(p.date_of_birth) if p.date_of_birth else "",
+    return [p.case_number, p.full_name, Sex(p.sex).label, format_date(p.date_of_birth, "short") if p.date_of_birth else "",
             country_name(p.nationality) if p.nationality else ""]
 
 

@@ -202,7 +202,7 @@ class MovementsPage(Page):
             show_error(self, exc)
             movements = []
         self.list.set_rows([
-            (m.id, [m.reference, format_date(m.departure_date), m.mode.label, country_name(m.destination_country),
+            (m.id, [m.reference, format_date(m.departure_date, "short"), m.mode.label, country_name(m.destination_country),
                     str(len(m.travellers)), m.status.label], None)
             for m in movements])
         if self.current is not None:
@@ -255,7 +255,7 @@ class MovementsPage(Page):
              theme.colour("good_bg") if r.ready else theme.colour("warn_bg"))
             for r in rows])
         self.manifest.set_rows([
-            (t.resident_id, [f"{t.last_name.upper()} {t.first_name}", t.sex.label, format_date(t.date_of_birth),
+            (t.resident_id, [f"{t.last_name.upper()} {t.first_name}", t.sex.label, format_date(t.date_of_birth, "short"),
                              country_name(t.nationality), t.document_number or "", yes(t.is_minor),
                              yes(t.escort_required), yes(t.is_vot), _fit_text(t.fit_state)],
              theme.colour("warn_bg") if t.is_vot or t.is_uam or t.fit_state != "valid" else None)

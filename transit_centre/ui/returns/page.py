@@ -257,7 +257,7 @@ class CaseDetailPanel(QWidget):
             elif step.details.get("movement"):
                 detail = step.details["movement"]
             colour = theme.colour("good_bg") if step.state == "done" else theme.colour("void_bg") if step.state == "skipped" else None
-            rows.append((step.step.value, [step.step.label, state, format_date(step.done_on), step.done_by_name,
+            rows.append((step.step.value, [step.step.label, state, format_date(step.done_on, "short"), step.done_by_name,
                                            detail], colour))
         self.steps.set_rows(rows)
         self.missing.setText("\n".join("• " + m for m in case.missing) or _("Nothing: the case is up to date."))

@@ -249,7 +249,7 @@ class ShelterPage(Page):
         age = age_on(resident.date_of_birth, self.view.day if self.view else dt.date.today())
         item = QTreeWidgetItem(parent, [first, kind, resident.full_name, resident.case_number,
                                         format_number(age) if age is not None else "",
-                                        format_date(resident.arrival_date)])
+                                        format_date(resident.arrival_date, "short")])
         key = str(resident.stay_id)
         item.setData(0, ROLE, "resident:" + key)
         self.residents[key] = resident
