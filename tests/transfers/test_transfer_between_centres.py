@@ -213,13 +213,22 @@ def test_a_full_case_from_gao_to_bamako_and_headquarters(world):
     assert ("accommodated", 1) in people and ("vot", 1) in people
 
 
-def test_without_consent_the_medical_note_stays_at_gao(world):
+def test_without_consent_the_medical_note_stays_at_gao_and_the_photo_travels(world):
+    from transit_centre.registry.residents import photo_file, set_photo
+
     gao, bko = world["gao"], world["bko"]
     manager = actor(gao, "GAO", Role.MANAGER, name="moussa")
     rid = _register_at_gao(gao, "Fanta", consent=False)
+    picture = world["dir"] / "fanta.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"fanta" * 40)
+    set_photo(gao, actor(gao, "GAO", Role.CASEWORKER), rid, picture)
     out = transfer_out(gao, manager, [rid], "BKO", world["dir"] / "fanta.tctransfer")
     assert not out.confidential_included
+    with gao.transaction(None, readonly=True) as s:
+        photo_file(s.get(Resident, rid).photo_path).unlink()  # Bamako's laptop has its own data folder
     receive_transfer(bko, actor(bko, "BKO", Role.MANAGER), out.path)
+    with bko.transaction(None, readonly=True) as s:
+        assert photo_file(s.get(Resident, rid).photo_path).read_bytes() == picture.read_bytes()
     with bko.transaction(None, readonly=True) as s:
         medical = s.scalars(select(ServiceRecord).where(ServiceRecord.resident_id == rid)).one()
     # The consultation is in the history; its note is not.
