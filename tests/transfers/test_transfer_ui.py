@@ -158,3 +158,26 @@ def test_a_file_for_another_centre_is_refused_on_screen(qtbot, two_centres, tmp_
     qtbot.waitUntil(lambda: "cannot be received" in dialog.summary.text(), timeout=10_000)
     assert "for centre KAY" in dialog.summary.text() and not dialog.receive_button.isEnabled()
     kay.dispose()
+
+
+def test_a_centre_administrator_registers_another_centre_s_key_for_transfers(qtbot, tmp_path, boxes):
+    from transit_centre.ui.reports.keys import KeysDialog, can_open
+
+    gao, bko = centre_database(tmp_path, "gao"), centre_database(tmp_path, "bamako")
+    manager = _ctx(gao, "GAO", Role.MANAGER)
+    saving = KeysDialog(manager)
+    qtbot.addWidget(saving)
+    fingerprint = saving.save_centre_key(str(tmp_path / "gao-key.json"))
+    assert fingerprint and fingerprint in saving.status.text()
+
+    admin = UiContext(db=bko, actor=actor(bko, None, Role.ADMIN, name="admin"), centre_code="BKO", centre_name="BKO")
+    assert can_open(admin)
+    dialog = KeysDialog(admin)
+    qtbot.addWidget(dialog)
+    assert dialog.table is not None and dialog.findChild(type(dialog.status), "keysStatus") is not None
+    assert not dialog.register_centre(str(tmp_path / "gao-key.json"), "0000 0000 0000 0000")  # misheard: refused
+    assert dialog.register_centre(str(tmp_path / "gao-key.json"), fingerprint)
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 0).text() == "GAO"
+    assert "transfer files" in dialog.status.text()
+    gao.dispose()
+    bko.dispose()

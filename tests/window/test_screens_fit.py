@@ -84,3 +84,22 @@ def test_every_page_fits_at_both_sizes_in_both_languages(qtbot, tmp_path):
             assert any(name.startswith("page-dashboard") for name in pictures), pictures
             assert any(name.startswith("page-returns") for name in pictures), pictures
             assert len(pictures) >= 10
+
+
+def test_the_weeks_under_the_chart_read_dd_mm_and_thin_out_rather_than_cut(qapp):
+    import datetime as dt
+
+    from PySide6.QtCharts import QChart
+    from PySide6.QtCore import QRectF
+
+    from transit_centre.ui.reports.dashboard import WeekAxis
+
+    mondays = [dt.date(2026, 9, 14) + dt.timedelta(weeks=i) for i in range(12)]
+    chart = QChart()
+    axis = WeekAxis(mondays, chart)
+    axis._fit(QRectF(0, 0, 1200, 200))  # noqa: SLF001 - what a resize of the chart does
+    assert axis.categoriesLabels() == [d.strftime("%d/%m") for d in mondays]
+    axis._fit(QRectF(0, 0, 220, 200))  # noqa: SLF001
+    labels = axis.categoriesLabels()
+    assert 1 < len(labels) < 12 and labels[-1] == "30/11"  # every second or third week, the last one always
+    assert all(len(label) == 5 and label[2] == "/" for label in labels)

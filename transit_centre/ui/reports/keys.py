@@ -1,9 +1,10 @@
-"""Keys that let headquarters trust a package (Reports > Keys).
+"""Keys that let headquarters trust a package, and centres exchange transfer files (Reports > Keys).
 
 A centre gives its public key to headquarters and reads its fingerprint out by phone;
 headquarters registers it (typing the fingerprint it heard) and from then on accepts only the
 packages that key signed. The administrator of a centre registers headquarters' public key once:
-every monthly export is then encrypted for it.
+every monthly export is then encrypted for it. Two centres that send each other residents'
+transfer files register each other's key the same way (an administrator of each).
 """
 from __future__ import annotations
 
@@ -45,8 +46,9 @@ class KeysDialog(QDialog):
         if ctx.centre_id is not None and ctx.actor.can(Permission.EXPORT, ctx.centre_id):
             box = QGroupBox(_("This centre's key"))
             row = QHBoxLayout(box)
-            row.addWidget(QLabel(_("Headquarters needs it to accept this centre's packages. Save it, send it, "
-                                   "then read the fingerprint to headquarters by phone.")), 1)
+            row.addWidget(QLabel(_("Headquarters needs it to accept this centre's packages, and another centre to "
+                                   "send transfer files here. Save it, send it, then read the fingerprint to them by "
+                                   "phone.")), 1)
             save = QPushButton(_("Save the public key…"))
             save.setObjectName("saveCentreKey")
             save.clicked.connect(lambda _c=False: self.save_centre_key())
@@ -63,8 +65,9 @@ class KeysDialog(QDialog):
             row.addWidget(hq)
             layout.addWidget(box)
         self.table: RowTable | None = None
-        if ctx.can(Permission.CONSOLIDATE):
-            box = QGroupBox(_("Centre keys registered at headquarters"))
+        if ctx.can(Permission.CONSOLIDATE) or ctx.can(Permission.SETTINGS_ADMIN):
+            box = QGroupBox(_("Centre keys registered at headquarters") if ctx.can(Permission.CONSOLIDATE)
+                            else _("Other centres' keys registered here (transfer files)"))
             inner = QVBoxLayout(box)
             self.table = RowTable("centreKeysTable", [_("Centre"), _("Name"), _("Fingerprint"), _("Registered on")],
                                   stretch=1, widths={0: 70, 2: 190})
@@ -137,8 +140,8 @@ class KeysDialog(QDialog):
         except (DomainError, OSError) as exc:
             show_error(self, exc if isinstance(exc, DomainError) else DomainError(str(exc)))
             return False
-        self.status.setText(_("Key of {centre} registered: its signed packages are accepted.").format(
-            centre=view.centre_code))
+        self.status.setText(_("Key of {centre} registered: its signed packages and transfer files are accepted, "
+                              "and transfer files can be made for it.").format(centre=view.centre_code))
         self.refresh()
         return True
 
