@@ -47,8 +47,8 @@ def test_a_cut_label_button_header_and_cell_are_each_found(qtbot):
     found = {c.widget: c for c in clipped_texts(window)}
     assert found["longLabel"].needed > found["longLabel"].available
     assert "longButton" in found
-    assert "probeTable header" in found and found["probeTable header"].text == "Numéro de dossier de retour"
-    assert "probeTable cell (Numéro de dossier de retour)" in found
+    assert "probeTable header" in found and found["probeTable header"].text == "Numéro de\ndossier de retour"
+    assert "probeTable cell (Numéro de\ndossier de retour)" in found
 
 
 def test_texts_that_fit_are_not_reported_and_a_stretching_column_may_elide_with_its_tooltip(qtbot):

@@ -85,3 +85,14 @@ def test_the_colours_menu_switches_the_window(qtbot, db, make_actor):
         assert window.findChild(type(window.print_action), "actionColours_dark").isChecked()
     finally:
         theme.apply(QApplication.instance(), "light")
+
+
+def test_a_selected_page_s_icon_stands_out_on_the_selection(qapp):
+    from PySide6.QtGui import QIcon
+
+    from transit_centre.ui.shell.navigation import page_icon
+
+    image = page_icon("dashboard").pixmap(24, 24, QIcon.Mode.Selected).toImage()
+    colours = {image.pixelColor(x, y).name() for x in range(24) for y in range(24) if image.pixelColor(x, y).alpha() > 250}
+    assert theme.current().highlighted_text in colours
+    assert theme.contrast(theme.current().highlighted_text, theme.current().highlight) >= 3.0

@@ -110,7 +110,7 @@ class BackupsAdmin(QWidget):
                 item = QTableWidgetItem(value)
                 item.setToolTip(str(b.path))
                 self.table.setItem(row, col, item)
-        self.table.resizeColumnsToContents()
+        self.table.fit_columns()
         if self.items:
             self.table.selectRow(0)
 

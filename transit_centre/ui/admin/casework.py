@@ -105,7 +105,7 @@ class _ListEditor(QWidget):
         for r, entry in enumerate(self.entries):
             for c, text in enumerate(self.row(entry)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+        self.table.fit_columns()  # to the content, the long texts giving up room when it runs out
         self.table.blockSignals(False)
 
     def _selected(self) -> None:

@@ -109,7 +109,7 @@ class CentresAdmin(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)
         self.table.blockSignals(False)
-        self.table.resizeColumnsToContents()
+        self.table.fit_columns()
         if keep is not None:
             self.select(keep)
 

@@ -53,6 +53,9 @@ SETTING_LABELS: dict[str, str] = {
 }
 
 
+LABEL_WIDTH = 440  # px: the labels' column; a longer label wraps
+
+
 def _label(key: str) -> str:
     return _(SETTING_LABELS[key]) if key in SETTING_LABELS else key
 
@@ -103,6 +106,9 @@ class SettingsAdmin(QWidget):
             editor.setToolTip(key)
             self.editors[key] = editor
             label = QLabel(_label(key))
+            if label.sizeHint().width() > LABEL_WIDTH:  # a long label takes two lines, the fields keep their room
+                label.setWordWrap(True)
+                label.setFixedWidth(LABEL_WIDTH)
             form.addRow(label, self.errors.field(key, editor))
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)

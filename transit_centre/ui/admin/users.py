@@ -189,7 +189,7 @@ class UsersAdmin(QWidget):
                 self.table.setItem(row, col, item)
             if user.id == selected:
                 self.table.selectRow(row)
-        self.table.resizeColumnsToContents()
+        self.table.fit_columns()
         self._update_buttons()
 
     def selected(self) -> UserView | None:

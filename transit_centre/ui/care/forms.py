@@ -162,9 +162,8 @@ class ConsultationForm(_Form):
         self.facility = QLineEdit()
         self.facility.setObjectName("healthFacility")
         self.note = note_edit("consultationNote")
-        vaccine_row = QHBoxLayout()
-        vaccine_row.addWidget(self.errors.field("vaccine_kind", self.vaccine_kind))
-        vaccine_row.addWidget(self.errors.field("vaccine", self.vaccine), 1)
+        vaccine_row = QHBoxLayout()  # the kind and the dose; the vaccine's name on a row of its own
+        vaccine_row.addWidget(self.errors.field("vaccine_kind", self.vaccine_kind), 1)
         vaccine_row.addWidget(QLabel(_("Dose")))
         vaccine_row.addWidget(self.errors.field("dose", self.dose))
         f = self.form
@@ -172,6 +171,7 @@ class ConsultationForm(_Form):
         self.errors.add_row(f, required(_("Type")), "consultation_type", self.type)
         self.errors.add_row(f, required(_("Provider")), "provider", self.provider)
         f.addRow(_("Vaccine"), vaccine_row)
+        self.errors.add_row(f, _("Vaccine name"), "vaccine", self.vaccine)
         self.errors.add_row(f, _("Health facility"), "facility", self.facility)
         self.errors.add_row(f, _("Clinical note"), "note", self.note)
         self.type.currentIndexChanged.connect(self._type_changed)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QScrollArea,
     QStyle,
     QTabBar,
@@ -38,8 +39,8 @@ from PySide6.QtWidgets import (
 )
 
 from transit_centre.i18n import _
+from transit_centre.ui.common.tables import MAX_FIT  # lists fit a column to its content up to this width
 
-MAX_FIT = 360  # lists fit a column to its content up to this width (``lazy_table.MAX_FIT``)
 CELL_ROWS = 30  # rows of each table looked at
 CELL_PADDING = 8  # the item delegate's margins, both sides together
 SLACK = 1  # rounding between Qt's layout and the font metrics
@@ -89,6 +90,8 @@ def clipped_texts(root: QWidget) -> list[Clipped]:
             found.extend(_tabs(widget))
         elif isinstance(widget, QHeaderView) and widget.orientation() == Qt.Orientation.Horizontal:
             found.extend(_header(widget))
+        elif isinstance(widget, QLineEdit) and not widget.text() and widget.placeholderText():
+            found.extend(_placeholder(widget))
         if isinstance(widget, QTableView):
             found.extend(_cells(widget))
         if isinstance(widget, QAbstractScrollArea) and widget.horizontalScrollBar().isVisible() \
@@ -139,6 +142,15 @@ def _button(button: QAbstractButton) -> list[Clipped]:
     needed = button.sizeHint().width()
     if needed > button.width() + SLACK:
         return [Clipped(_name(button), button.text().replace("&", ""), needed, button.width())]
+    return []
+
+
+def _placeholder(edit: QLineEdit) -> list[Clipped]:
+    """The hint in an empty field ("Type a name or a case number") is read like a label."""
+    room = edit.width() - 12  # the frame and the text margins
+    needed = edit.fontMetrics().horizontalAdvance(edit.placeholderText())
+    if needed > room + SLACK:
+        return [Clipped(_name(edit), edit.placeholderText(), needed, room)]
     return []
 
 

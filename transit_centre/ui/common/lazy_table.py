@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from transit_centre.i18n import _
 from transit_centre.ui.common import memory
 from transit_centre.ui.common.operations import Latest
+from transit_centre.ui.common.tables import MAX_FIT, share_room
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
@@ -173,8 +174,6 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         self.reload()
 
 
-MAX_FIT = 360  # a column fitted to its content is at most this wide (px)
-LONG_TEXT = 150  # a column wider than this, fitted, holds long text: it gives up room first
 
 
 class LazyTable(QTableView):
@@ -254,19 +253,7 @@ class LazyTable(QTableView):
     def share_room(self) -> None:
         """When the fitted columns need more than the list's width, the long-text columns give
         up their surplus (their cells then show the whole text on hover)."""
-        model = self.lazy_model
-        with memory.fitting(self.horizontalHeader()) as header:
-            shown = [c for c in range(header.count()) if not self.isColumnHidden(c)]
-            room = self.viewport().width()
-            excess = sum(header.sectionSize(c) for c in shown if c != self.stretch) + LONG_TEXT - room
-            long_columns = [c for c in shown if c != self.stretch and header.sectionSize(c) > LONG_TEXT]
-            surplus = sum(header.sectionSize(c) - LONG_TEXT for c in long_columns)
-            if excess > 0 and surplus > 0:
-                share = min(1.0, excess / surplus)
-                for column in long_columns:
-                    size = header.sectionSize(column)
-                    header.resizeSection(column, size - int((size - LONG_TEXT) * share))
-                    model.whole_text_tips.add(column)
+        self.lazy_model.whole_text_tips.update(share_room(self, self.horizontalHeader(), self.stretch))
 
     def needed_width(self) -> int:
         """The width the list needs to show every column fitted (frame and scroll bar included)."""

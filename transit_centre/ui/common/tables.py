@@ -5,12 +5,56 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableWidget, QTableWidgetItem, QWidget
 
 from transit_centre.ui.common import memory
 from transit_centre.ui.common.memory import remember_header
 
 MAX_FIT = 360  # a column fitted to its content is at most this wide (px)
+LONG_TEXT = 150  # a fitted column wider than this holds long text: it gives up room first
+
+
+def two_lines(title: str, longest: int = 16) -> str:
+    """A long column title on two lines, broken at the space nearest its middle, so that a
+    column of short figures is not as wide as its title ("Intervalle minimum (jours)")."""
+    if len(title) <= longest or "\n" in title or " " not in title:
+        return title
+    middle = len(title) // 2
+    spaces = [i for i, ch in enumerate(title) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - middle))
+    return title[:cut] + "\n" + title[cut + 1:]
+
+
+def _header_width(header: QHeaderView, column: int) -> int:
+    """What the column's title needs (each of its lines, the margins and the sort arrow)."""
+    model = header.model()
+    text = str(model.headerData(column, Qt.Orientation.Horizontal) or "") if model is not None else ""
+    metrics = header.fontMetrics()
+    margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    arrow = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header) + margin \
+        if header.isSortIndicatorShown() else 0
+    return max((metrics.horizontalAdvance(line) for line in text.splitlines()), default=0) + 2 * margin + arrow + 2
+
+
+def share_room(view: QAbstractItemView, header: QHeaderView, stretch: int) -> set[int]:
+    """When the fitted columns need more than the list's width, the long-text columns give up
+    their surplus, in proportion. Returns the columns that gave some up (their cells should show
+    their whole text on hover)."""
+    shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+    room = view.viewport().width()
+    excess = sum(header.sectionSize(c) for c in shown if c != stretch) + (LONG_TEXT if stretch in shown else 0) - room
+    # A column keeps at least its title (and LONG_TEXT): only the text beyond gives way.
+    floors = {c: max(LONG_TEXT, _header_width(header, c)) for c in shown if c != stretch}
+    long_columns = [c for c, floor in floors.items() if header.sectionSize(c) > floor]
+    surplus = sum(header.sectionSize(c) - floors[c] for c in long_columns)
+    if excess <= 0 or surplus <= 0:
+        return set()
+    share = min(1.0, excess / surplus)
+    with memory.fitting(header):
+        for column in long_columns:
+            size = header.sectionSize(column)
+            header.resizeSection(column, size - int((size - floors[column]) * share))
+    return set(long_columns)
 
 
 def yes(flag: bool) -> str:
@@ -29,7 +73,7 @@ class RowTable(QTableWidget):
                  widths: dict[int, int] | None = None) -> None:
         super().__init__(0, len(headers), parent)
         self.setObjectName(name)
-        self.setHorizontalHeaderLabels(list(headers))
+        self.setHorizontalHeaderLabels([two_lines(h) for h in headers])
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -51,7 +95,8 @@ class RowTable(QTableWidget):
 
     def fit_columns(self) -> None:
         """Every column but the stretching one as wide as its header and its cells (at most
-        ``MAX_FIT`` px), unless the user chose the widths."""
+        ``MAX_FIT`` px), unless the user chose the widths; when they need more than the table's
+        width, the long-text columns give up room and show their whole text on hover."""
         if self.user_sized:
             return
         with memory.fitting(self.horizontalHeader()) as header:
@@ -59,6 +104,13 @@ class RowTable(QTableWidget):
                 if column != self.stretch and not self.isColumnHidden(column):
                     self.resizeColumnToContents(column)
                     header.resizeSection(column, min(header.sectionSize(column), MAX_FIT))
+        shrunk = share_room(self, self.horizontalHeader(), self.stretch)
+        for column in shrunk | {c for c in range(self.columnCount())
+                                if self.horizontalHeader().sectionSize(c) >= MAX_FIT}:
+            for row in range(self.rowCount()):
+                item = self.item(row, column)
+                if item is not None and item.text():
+                    item.setToolTip(item.text())
 
     def set_rows(self, rows: Sequence[tuple[object, Sequence[str], QColor | None]]) -> None:
         """``rows``: (payload, cell texts, background colour or None)."""

@@ -156,12 +156,14 @@ def icon(path: str) -> QIcon:
         data = open(path, encoding="utf-8").read().replace(LIGHT.icon, _current.icon)
     except OSError:
         return QIcon()
+    selected = data.replace(_current.icon, _current.highlighted_text)  # on the selection's colour
     pixmaps = QIcon()
     for size in (16, 20, 24, 32, 48):
-        pixmap = QPixmap()
-        if pixmap.loadFromData(data.replace('width="24" height="24"', f'width="{size}" height="{size}"').encode(),
-                               "SVG"):
-            pixmaps.addPixmap(pixmap)
+        sized = f'width="{size}" height="{size}"'
+        for text, mode in ((data, QIcon.Mode.Normal), (selected, QIcon.Mode.Selected)):
+            pixmap = QPixmap()
+            if pixmap.loadFromData(text.replace('width="24" height="24"', sized).encode(), "SVG"):
+                pixmaps.addPixmap(pixmap, mode)
     return pixmaps
 
 

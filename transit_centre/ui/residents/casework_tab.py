@@ -49,7 +49,7 @@ def _fill(table: QTableWidget, rows: list[tuple[object, list[str]]], colour_rows
             if r in colour_rows:
                 item.setBackground(theme.colour("warn_bg"))
             table.setItem(r, c, item)
-    table.resizeColumnsToContents()
+    table.fit_columns()
 
 
 def _selected(table: QTableWidget) -> object | None:

@@ -57,7 +57,7 @@ def _fill(table: QTableWidget, rows: list[list[str]], ids: list[uuid.UUID] | Non
             if ids is not None:
                 item.setData(Qt.ItemDataRole.UserRole, str(ids[r]))
             table.setItem(r, c, item)
-    table.resizeColumnsToContents()
+    table.fit_columns()
 
 
 class DocumentDialog(FormDialog):

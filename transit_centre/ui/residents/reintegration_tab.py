@@ -116,7 +116,7 @@ class ReintegrationTab(QWidget):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, str(view.id))
                 self.table.setItem(r, c, item)
-        self.table.resizeColumnsToContents()
+        self.table.fit_columns()
 
     def add(self) -> QDialog:
         self.dialog = ReintegrationDialog(self.ctx, self.resident_id, self)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from transit_centre.errors import DomainError
@@ -38,7 +38,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def install_qt_translations(app: QCoreApplication, language: str) -> bool:
     """Qt's own words in the window's language: Yes / No / Cancel, the file and print dialogs,
-    the context menus (``qtbase_fr.qm``, shipped with PySide6). True when they were loaded."""
+    the context menus (``qtbase_fr.qm``, shipped with PySide6), and its numbers (15 000 in a
+    French amount field, 15,000 in English). True when the words were loaded."""
+    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.Mali) if language == "fr"
+                       else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
     for old in getattr(app, "_tc_qt_translators", []):
         app.removeTranslator(old)
     app._tc_qt_translators = []  # type: ignore[attr-defined]

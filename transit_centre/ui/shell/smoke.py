@@ -25,6 +25,8 @@ from transit_centre.i18n import _, current_language, set_language
 SMOKE_RESIDENTS = 50
 SIZES = ((1366, 768), (1920, 1080))  # a common laptop screen, a common office screen
 LANGUAGES = ("fr", "en")
+# The demo accounts whose window is pictured and checked: every role's pages and tabs.
+LAYOUT_USERS = ("manager", "admin", "caseworker", "nurse", "mhpss", "cash", "hq")
 
 
 def add_commands(sub: Any) -> None:
@@ -142,12 +144,15 @@ def run_smoke(url: str, *, residents: int = SMOKE_RESIDENTS, screenshots: Path |
             say(_("Page {page}: ok").format(page=key))
         window.close()
         if screenshots is not None:
-            for language_code in LANGUAGES:
-                for size in SIZES:
-                    found = layout_pass(app, db, actor, language_code, size, screenshots)
-                    problems.extend(found)
-                    say(_("Pictures {language} {width}x{height}: {n} clipped").format(
-                        language=language_code, width=size[0], height=size[1], n=len(found)))
+            for username in LAYOUT_USERS:  # each role sees its own pages, tabs and columns
+                someone = actor if username == "manager" else _sign_in(db, username, centre.id)
+                for language_code in LANGUAGES:
+                    for size in SIZES:
+                        found = layout_pass(app, db, someone, language_code, size, screenshots,
+                                            who="" if username == "manager" else username)
+                        problems.extend(found)
+                        say(_("Pictures {language} {width}x{height} ({user}): {n} clipped").format(
+                            language=language_code, width=size[0], height=size[1], user=username, n=len(found)))
             _switch_language(app, language)
         problems.extend(_check_welcome_wizard(app, screenshots))
         say(_("Welcome wizard: ok"))
@@ -183,10 +188,24 @@ def settle(app: Any, timeout: float = 15.0) -> None:
         quiet = quiet + 1 if not Task._live else 0  # noqa: SLF001 - the running tasks
 
 
+def _sign_in(db: Any, username: str, centre_id: Any) -> Any:
+    """A demo account, at the centre when the role works in one (headquarters and the
+    administrator see every centre)."""
+    from transit_centre.demo.generate import DEMO_PASSWORD
+    from transit_centre.errors import DomainError
+    from transit_centre.security.users import authenticate
+
+    try:
+        return authenticate(db, username, DEMO_PASSWORD, centre_id)
+    except DomainError:
+        return authenticate(db, username, DEMO_PASSWORD, None)
+
+
 def layout_pass(app: Any, db: Any, actor: Any, language: str, size: tuple[int, int],
-                folder: Path) -> list[str]:
+                folder: Path, who: str = "") -> list[str]:
     """Every page at ``size`` in ``language``: a picture each into ``folder/<language>-<size>/``
-    and a problem for each text that does not fit (``ui.common.clipping``)."""
+    (``…/<who>/`` for another account than the manager) and a problem for each text that does
+    not fit (``ui.common.clipping``)."""
     from PySide6.QtWidgets import QTabWidget
 
     from transit_centre.ui.common.clipping import clipped_texts
@@ -194,7 +213,7 @@ def layout_pass(app: Any, db: Any, actor: Any, language: str, size: tuple[int, i
 
     _switch_language(app, language)
     width, height = size
-    where = folder / f"{language}-{width}x{height}"
+    where = folder / f"{language}-{width}x{height}" / who if who else folder / f"{language}-{width}x{height}"
     where.mkdir(parents=True, exist_ok=True)
     window = open_main_window(db, actor)
     problems: list[str] = []
@@ -216,7 +235,8 @@ def layout_pass(app: Any, db: Any, actor: Any, language: str, size: tuple[int, i
                 window.grab().save(str(where / f"page-{name}.png"))
                 for clipped in clipped_texts(window):
                     problems.append(_("{language} {width}x{height}, page {page}: {clipped}").format(
-                        language=language, width=width, height=height, page=name, clipped=clipped))
+                        language=language, width=width, height=height, page=f"{who}/{name}" if who else name,
+                        clipped=clipped))
     finally:
         window.close()
         window.deleteLater()
