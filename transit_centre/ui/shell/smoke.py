@@ -25,6 +25,7 @@ from transit_centre.i18n import _, current_language, set_language
 SMOKE_RESIDENTS = 50
 SIZES = ((1366, 768), (1920, 1080))  # a common laptop screen, a common office screen
 LANGUAGES = ("fr", "en")
+WIZARD_PAGES = 4  # the welcome wizard's pages read without a database (language, folder, centre, account)
 # The demo accounts whose window is pictured and checked: every role's pages and tabs.
 LAYOUT_USERS = ("manager", "admin", "caseworker", "nurse", "mhpss", "cash", "hq")
 
@@ -311,8 +312,15 @@ def _check_welcome_wizard(app: Any, screenshots: Path | None) -> list[str]:
     problems = []
     if wizard.centre_page.centre.count() < 1:
         problems.append(_("the welcome wizard lists no centre"))
-    if screenshots is not None:
-        wizard.grab().save(str(screenshots / "welcome.png"))
+    if screenshots is not None:  # its first pages, pictured and read like the window's
+        from transit_centre.ui.common.clipping import clipped_texts
+
+        for step in range(WIZARD_PAGES):
+            wizard.grab().save(str(screenshots / (f"welcome-{step + 1}.png" if step else "welcome.png")))
+            problems.extend(_("welcome wizard, page {page}: {clipped}").format(page=step + 1, clipped=clipped)
+                            for clipped in clipped_texts(wizard))
+            wizard.next()
+            app.processEvents()
     wizard.close()
     wizard.deleteLater()
     return problems
