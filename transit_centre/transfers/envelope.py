@@ -74,10 +74,11 @@ def receiving_key(session: Session, code: str) -> CentreKey:
     return key
 
 
-def seal(session: Session, sender: Centre, receiver_code: str, payload: dict, transfer_id: uuid.UUID,
+def seal(session: Session, sender: Centre, receiver: CentreKey, payload: dict, transfer_id: uuid.UUID,
          made_at: str) -> bytes:
-    """The file's bytes: ``payload`` encrypted for ``receiver_code`` and signed by ``sender``."""
-    receiver = receiving_key(session, receiver_code)
+    """The file's bytes: ``payload`` encrypted for the ``receiver``'s registered key
+    (``receiving_key``) and signed by ``sender``."""
+    receiver_code = receiver.centre_code
     ephemeral = X25519PrivateKey.generate()
     ephemeral_public = ephemeral.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(bytes.fromhex(receiver.encryption_public)))

@@ -121,7 +121,6 @@ class TransferPreview:
     received_at: dt.datetime | None  # already received here: receiving again changes nothing
     # Residents already registered here who may be the same person (another record)
     matches: dict[uuid.UUID, list[DuplicateCandidate]] = field(default_factory=dict)
-    already_here: tuple[uuid.UUID, ...] = ()  # the same person (same id) is already in this database
 
     @property
     def made_on(self) -> dt.date | None:
@@ -265,7 +264,7 @@ def transfer_out(db: Database, actor: Actor, resident_ids: Sequence[uuid.UUID], 
         if sender.id == destination.id:
             raise ValidationError({"to": _("The person is already registered at {centre}.").format(
                 centre=destination.code)})
-        envelope.receiving_key(s, destination.code)  # refuse early: no key, no file
+        receiver = envelope.receiving_key(s, destination.code)  # refused early: no key, no file
         for resident in people:
             actor.require(Permission.SHELTER_WRITE, resident.centre_id)
             stay = close_open_stay(s, resident.id, day, DepartureReason.TRANSFER,
@@ -295,7 +294,7 @@ def transfer_out(db: Database, actor: Actor, resident_ids: Sequence[uuid.UUID], 
             "people": [str(r.id) for r in people], "whole_households": [str(h) for h in whole],
             "centres": centres, "flag_types": flags, "rows": rows, "photos": photos,
         }
-        data = envelope.seal(s, sender, destination.code, payload, transfer_id, made_at)
+        data = envelope.seal(s, sender, receiver, payload, transfer_id, made_at)
         summary = [{"id": str(r.id), "name": f"{r.first_name} {r.last_name}", "case_number": r.case_number}
                    for r in people]
         s.add(TransferRecord(transfer_id=transfer_id, direction="out", from_centre=sender.code,
@@ -341,7 +340,6 @@ def preview_transfer(db: Database, actor: Actor, path: Path) -> TransferPreview:
         received = s.scalar(select(TransferRecord.created_at).where(
             TransferRecord.transfer_id == header.transfer_id, TransferRecord.direction == "in"))
         people = tuple(_person_from(row) for row in payload["rows"]["resident"])
-        already = tuple(p.id for p in people if s.get(Resident, p.id) is not None)
     matches = {}
     for p in people:
         found = [c for c in find_duplicates(db, actor, p.first_name, p.last_name, p.sex, p.date_of_birth,
@@ -351,7 +349,7 @@ def preview_transfer(db: Database, actor: Actor, path: Path) -> TransferPreview:
     return TransferPreview(header.transfer_id, payload["from"]["code"], payload["from"].get("name", ""),
                            header.to_code, payload.get("made_at", ""), payload.get("made_by", ""), people,
                            {k: len(v) for k, v in payload["rows"].items() if v},
-                           bool(payload.get("confidential_included")), received, matches, already)
+                           bool(payload.get("confidential_included")), received, matches)
 
 
 class _Mapper:

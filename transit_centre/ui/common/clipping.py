@@ -58,17 +58,18 @@ class Clipped:
             widget=self.widget, text=self.text, needed=self.needed, available=self.available)
 
 
+def _named(widget: QWidget) -> bool:
+    return bool(widget.objectName()) and not widget.objectName().startswith("qt_")
+
+
 def _name(widget: QWidget) -> str:
-    w: QWidget | None = widget
-    parts = []
-    while w is not None:
-        if w.objectName() and not w.objectName().startswith("qt_"):
-            parts.append(w.objectName())
-            break
-        w = w.parentWidget()
-    if widget.objectName() and not widget.objectName().startswith("qt_"):
+    """Its objectName, or its class and the nearest named parent."""
+    if _named(widget):
         return widget.objectName()
-    return f"{type(widget).__name__} in {parts[0] if parts else '?'}"
+    parent = widget.parentWidget()
+    while parent is not None and not _named(parent):
+        parent = parent.parentWidget()
+    return f"{type(widget).__name__} in {parent.objectName() if parent is not None else '?'}"
 
 
 def _showing(widget: QWidget) -> bool:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from transit_centre.i18n import _
 from transit_centre.ui.common import memory
 from transit_centre.ui.common.operations import Latest
-from transit_centre.ui.common.tables import MAX_FIT, share_room
+from transit_centre.ui.common.tables import fit_to_content, share_room
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
@@ -242,13 +242,7 @@ class LazyTable(QTableView):
     def fit_columns(self) -> None:
         """The columns as wide as their title and the rows loaded (not the stretching one), at
         most ``MAX_FIT``."""
-        with memory.fitting(self.horizontalHeader()) as header:
-            for column in range(header.count()):
-                if column != self.stretch and not self.isColumnHidden(column):
-                    self.resizeColumnToContents(column)
-                    if header.sectionSize(column) > MAX_FIT:  # the room ran out: whole text on hover
-                        header.resizeSection(column, MAX_FIT)
-                        self.lazy_model.whole_text_tips.add(column)
+        self.lazy_model.whole_text_tips.update(fit_to_content(self, self.horizontalHeader(), self.stretch))
 
     def share_room(self) -> None:
         """When the fitted columns need more than the list's width, the long-text columns give

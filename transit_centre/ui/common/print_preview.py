@@ -101,12 +101,7 @@ class PrintPreviewDialog(QDialog):
             self.view.setWordWrap(True)
             layout.addWidget(self.view, 1)
 
-        settings = memory
-        geometry = settings.value("printPreview/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(820, 700)
+        self.resize(820, 700)  # the size the user gave it last time comes back on show (ui.common.memory)
         if document is not None:
             self.show_document(document)
         else:
@@ -221,10 +216,6 @@ class PrintPreviewDialog(QDialog):
         finally:
             painter.end()
         return printed
-
-    def done(self, result: int) -> None:  # noqa: D401 - Qt override
-        memory.set_value("printPreview/geometry", self.saveGeometry())
-        super().done(result)
 
 
 # --- what the screens call -------------------------------------------------------------------------

@@ -36,6 +36,21 @@ def _header_width(header: QHeaderView, column: int) -> int:
     return max((metrics.horizontalAdvance(line) for line in text.splitlines()), default=0) + 2 * margin + arrow + 2
 
 
+def fit_to_content(view: QAbstractItemView, header: QHeaderView, stretch: int) -> set[int]:
+    """Every shown column but the stretching one as wide as its title and its cells, at most
+    ``MAX_FIT``; returns the columns cut to ``MAX_FIT`` (their cells should show their whole text
+    on hover). Widths set here are not saved as the user's."""
+    capped = set()
+    with memory.fitting(header):
+        for column in range(header.count()):
+            if column != stretch and not header.isSectionHidden(column):
+                view.resizeColumnToContents(column)
+                if header.sectionSize(column) > MAX_FIT:
+                    header.resizeSection(column, MAX_FIT)
+                    capped.add(column)
+    return capped
+
+
 def share_room(view: QAbstractItemView, header: QHeaderView, stretch: int) -> set[int]:
     """When the fitted columns need more than the list's width, the long-text columns give up
     their surplus, in proportion. Returns the columns that gave some up (their cells should show
@@ -99,14 +114,9 @@ class RowTable(QTableWidget):
         width, the long-text columns give up room and show their whole text on hover."""
         if self.user_sized:
             return
-        with memory.fitting(self.horizontalHeader()) as header:
-            for column in range(self.columnCount()):
-                if column != self.stretch and not self.isColumnHidden(column):
-                    self.resizeColumnToContents(column)
-                    header.resizeSection(column, min(header.sectionSize(column), MAX_FIT))
-        shrunk = share_room(self, self.horizontalHeader(), self.stretch)
-        for column in shrunk | {c for c in range(self.columnCount())
-                                if self.horizontalHeader().sectionSize(c) >= MAX_FIT}:
+        header = self.horizontalHeader()
+        cut = fit_to_content(self, header, self.stretch) | share_room(self, header, self.stretch)
+        for column in cut:
             for row in range(self.rowCount()):
                 item = self.item(row, column)
                 if item is not None and item.text():

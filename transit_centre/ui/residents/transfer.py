@@ -124,7 +124,6 @@ class TransferOutDialog(FormDialog):
         except Exception as exc:  # noqa: BLE001 - shown, the dialog stays
             show_error(self, exc)
             return
-        self.people_list = people
         self.people.set_rows([(p.id, _person_cells(p), None) for p in people])
         code = self.to_code()
         self.save_button.setEnabled(bool(code))
